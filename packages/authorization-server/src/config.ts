@@ -1,0 +1,114 @@
+import type { Store } from './store.js';
+
+/** The JWS algorithms access tokens can be signed with. */
+export type SigningAlgorithm = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
+
+/** The grant types a client may use at the token endpoint. */
+export type GrantType = 'authorization_code' | 'client_credentials' | 'refresh_token';
+
+/**
+ * A protected resource (an API) and the scopes it understands (RFC 8707).
+ * @example
+ * ```ts
+ * { id: 'urn:invoices', name: 'Invoices', scopes: ['read', 'write'] }
+ * ```
+ */
+export interface ResourceConfig {
+  /**
+   * The resource indicator: an absolute URI without a fragment (`https://api.example.com`, `urn:invoices`). It
+   * becomes the tokens' `aud` and is compared with the `resource` parameter exactly, code point by code point, so
+   * `https://api.example.com` and `https://api.example.com/` are two different resources.
+   */
+  id: string;
+  /** Shown on the consent page. Default is the `id`. */
+  name?: string;
+  /** The scopes this resource owns. A scope may belong to several resources. At least one. */
+  scopes: readonly string[];
+  /**
+   * When `true`, the resource goes into a token's `aud` only when the client names it with `resource`; asking for
+   * one of its scopes is not enough (Duende's `RequireResourceIndicator`). Default is `false`.
+   */
+  requireResourceIndicator?: boolean;
+}
+
+/**
+ * A registered client. A client without `clientSecret` is public: it authenticates with `client_id` alone, may not
+ * use `client_credentials`, and like every client must use PKCE.
+ */
+export interface ClientConfig {
+  /** The `client_id`. */
+  clientId: string;
+  /** The secret for `client_secret_basic` / `client_secret_post`. Default: none (a public client). */
+  clientSecret?: string;
+  /** Shown on the consent page. Default is the `clientId`. */
+  name?: string;
+  /**
+   * The grant types the client may use. `refresh_token` lets it ask for `offline_access` at `/authorize` and needs
+   * `authorization_code`.
+   */
+  grantTypes: readonly GrantType[];
+  /** Redirect URIs, compared exactly. Required with `authorization_code`. Default is `[]`. */
+  redirectUris?: readonly string[];
+  /**
+   * The resource scopes the client may ask for; also its default scope when a request names none. Each must belong
+   * to a resource the client may target. `offline_access` is not listed here: `grantTypes` governs it.
+   */
+  scopes: readonly string[];
+  /** The resource ids the client may target. Default: every resource. */
+  resources?: readonly string[];
+}
+
+/** A user who can log in on the consent page. */
+export interface UserConfig {
+  /** What the user types as username. */
+  username: string;
+  /** What the user types as password; compared in constant time. */
+  password: string;
+  /** The tokens' `sub`. Default is the `username`. */
+  subject?: string;
+}
+
+/**
+ * Configuration of {@link createAuthorizationServer}. It is checked once, at start; a mistake throws a
+ * {@link ConfigurationError} naming the field.
+ */
+export interface AuthorizationServerConfig {
+  /**
+   * The issuer identifier: an absolute `https:` (or `http:`, for local use) URL with no query and no fragment. It is
+   * the tokens' `iss`; endpoints live under it (`<issuer>/token`) and the RFC 8414 metadata at
+   * `/.well-known/oauth-authorization-server` followed by the issuer's path.
+   *
+   * Default: none — but it may be left out when the port is not known in advance (tests): the first
+   * {@link AuthorizationServer.listen} call then sets it to the listening URL (e.g. `http://127.0.0.1:54321`). Until
+   * then the server answers 503.
+   */
+  issuer?: string;
+  /** The protected resources. At least one. */
+  resources: readonly ResourceConfig[];
+  /** The registered clients. At least one. */
+  clients: readonly ClientConfig[];
+  /** Users for the login form. Default is `[]`. */
+  users?: readonly UserConfig[];
+  /**
+   * Skips the login and consent page and approves every valid authorization request as a user: a `sub` string, or
+   * `true` for the first of `users`. For tests and demos only. Default is `false`.
+   */
+  autoApprove?: boolean | string;
+  /** Access-token lifetime in seconds. Default is 300 (5 minutes). */
+  accessTokenLifetime?: number;
+  /**
+   * Refresh-token lifetime in seconds. It is sliding: each rotation issues a token with a fresh lifetime. Default is
+   * 1209600 (14 days).
+   */
+  refreshTokenLifetime?: number;
+  /** Authorization-code lifetime in seconds. Default is 60. */
+  authorizationCodeLifetime?: number;
+  /** How long the login and consent page stays valid, in seconds. Default is 600 (10 minutes). */
+  interactionLifetime?: number;
+  /** The access tokens' signature algorithm. Default is `'RS256'`. */
+  signingAlgorithm?: SigningAlgorithm;
+  /** Where codes, grants and refresh tokens are kept. Default is a new {@link MemoryStore} using `now`. */
+  store?: Store;
+  /** The clock, in milliseconds since the epoch (tests can move time). Default is `Date.now`. */
+  now?: () => number;
+}

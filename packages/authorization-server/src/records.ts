@@ -1,0 +1,149 @@
+import type { Store } from './store.js';
+
+/** An authorization request waiting for the user on the login and consent page. @internal */
+export interface InteractionRecord {
+  clientId: string;
+  redirectUri: string;
+  /** Whether the request named `redirect_uri` (then redemption must repeat it). */
+  redirectUriSent: boolean;
+  state: string | undefined;
+  scopes: string[];
+  offline: boolean;
+  resources: string[];
+  codeChallenge: string;
+  /** The one-time CSRF token the form must echo. */
+  csrf: string;
+}
+
+/** An issued, unredeemed authorization code. @internal */
+export interface CodeRecord {
+  grantId: string;
+  clientId: string;
+  redirectUri: string;
+  redirectUriSent: boolean;
+  codeChallenge: string | undefined;
+}
+
+/** What a user consented to, and what was issued from it (the token family). @internal */
+export interface GrantRecord {
+  clientId: string;
+  subject: string;
+  /** Consented resource scopes. */
+  scopes: string[];
+  /** Consented resources: the only ones redemption and refresh may target. */
+  resources: string[];
+  offline: boolean;
+  /** Hash of the one refresh token currently valid. */
+  refreshTokenHash: string | undefined;
+  /** Access tokens issued from this grant, so revoking the grant revokes them too. */
+  accessTokens: { jti: string; exp: number }[];
+}
+
+/** A live refresh token (stored under its hash). @internal */
+export interface RefreshTokenRecord {
+  grantId: string;
+  clientId: string;
+}
+
+/** Typed access to the {@link Store}, with the key layout in one place. @internal */
+export class Records {
+  readonly #store: Store;
+  readonly #now: () => number;
+
+  constructor(store: Store, now: () => number) {
+    this.#store = store;
+    this.#now = now;
+  }
+
+  async #read<T>(key: string, consume = false): Promise<T | undefined> {
+    const raw = consume ? await this.#store.consume(key) : await this.#store.get(key);
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+
+  #write(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    return this.#store.set(key, JSON.stringify(value), Math.max(1, Math.ceil(ttlSeconds)));
+  }
+
+  saveInteraction(id: string, record: InteractionRecord, ttl: number): Promise<void> {
+    return this.#write(`interaction:${id}`, record, ttl);
+  }
+
+  /** Takes the pending interaction: it can be used once only. */
+  consumeInteraction(id: string): Promise<InteractionRecord | undefined> {
+    return this.#read(`interaction:${id}`, true);
+  }
+
+  saveCode(codeHash: string, record: CodeRecord, ttl: number): Promise<void> {
+    return this.#write(`code:${codeHash}`, record, ttl);
+  }
+
+  getCode(codeHash: string): Promise<CodeRecord | undefined> {
+    return this.#read(`code:${codeHash}`);
+  }
+
+  consumeCode(codeHash: string): Promise<CodeRecord | undefined> {
+    return this.#read(`code:${codeHash}`, true);
+  }
+
+  /** Remembers a redeemed code, so a replay can be recognised and what it issued revoked. */
+  markCodeUsed(codeHash: string, grantId: string, ttl: number): Promise<void> {
+    return this.#write(`code-used:${codeHash}`, grantId, ttl);
+  }
+
+  usedCodeGrant(codeHash: string): Promise<string | undefined> {
+    return this.#read(`code-used:${codeHash}`);
+  }
+
+  saveGrant(id: string, record: GrantRecord, ttl: number): Promise<void> {
+    const now = this.#now() / 1000;
+    record.accessTokens = record.accessTokens.filter((token) => token.exp > now);
+    return this.#write(`grant:${id}`, record, ttl);
+  }
+
+  getGrant(id: string): Promise<GrantRecord | undefined> {
+    return this.#read(`grant:${id}`);
+  }
+
+  saveRefreshToken(tokenHash: string, record: RefreshTokenRecord, ttl: number): Promise<void> {
+    return this.#write(`rt:${tokenHash}`, record, ttl);
+  }
+
+  getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+    return this.#read(`rt:${tokenHash}`);
+  }
+
+  consumeRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+    return this.#read(`rt:${tokenHash}`, true);
+  }
+
+  /** Remembers a rotated refresh token, so its reuse can be recognised and the family revoked. */
+  markRefreshTokenUsed(tokenHash: string, record: RefreshTokenRecord, ttl: number): Promise<void> {
+    return this.#write(`rt-used:${tokenHash}`, record, ttl);
+  }
+
+  usedRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+    return this.#read(`rt-used:${tokenHash}`);
+  }
+
+  /** Records an access token as revoked until it expires (`exp`, seconds). */
+  async revokeAccessToken(jti: string, exp: number): Promise<void> {
+    const remaining = exp - this.#now() / 1000;
+    if (remaining > 0) await this.#write(`revoked:${jti}`, { exp }, remaining);
+  }
+
+  /** Whether an access token was revoked. */
+  async isAccessTokenRevoked(jti: string): Promise<boolean> {
+    return (await this.#store.get(`revoked:${jti}`)) !== undefined;
+  }
+
+  /**
+   * Revokes a grant and its whole token family: the grant, its current refresh token, and every unexpired access
+   * token issued from it.
+   */
+  async revokeGrant(id: string): Promise<void> {
+    const grant = await this.#read<GrantRecord>(`grant:${id}`, true);
+    if (grant === undefined) return;
+    if (grant.refreshTokenHash !== undefined) await this.#store.delete(`rt:${grant.refreshTokenHash}`);
+    await Promise.all(grant.accessTokens.map((token) => this.revokeAccessToken(token.jti, token.exp)));
+  }
+}

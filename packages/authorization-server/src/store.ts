@@ -1,0 +1,118 @@
+/**
+ * Where the authorization server keeps its short-lived state: pending authorizations, authorization codes, grants,
+ * refresh tokens and revoked access-token ids. Values are strings (the server stores JSON), so a shared store such
+ * as Redis can back several instances.
+ *
+ * Keys the server writes (all prefixed, values JSON): `interaction:`, `code:`, `code-used:`, `grant:`, `rt:`,
+ * `rt-used:` and `revoked:<jti>` — the last lists revoked access tokens by `jti` until they expire, so a resource
+ * server sharing the store may check it.
+ */
+export interface Store {
+  /** Stores `value` under `key`, replacing any earlier value; it expires after `ttlSeconds` (> 0). */
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** The unexpired value under `key`, or `undefined`. */
+  get(key: string): Promise<string | undefined>;
+  /**
+   * Atomically reads and deletes `key`: of several concurrent calls for one key at most one gets the value.
+   * Single-use codes and refresh-token rotation rely on it.
+   */
+  consume(key: string): Promise<string | undefined>;
+  /** Deletes `key`; deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+}
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /** The clock, in milliseconds since the epoch. Default is `Date.now`. */
+  now?: () => number;
+  /**
+   * How often expired entries are swept, in seconds; `0` turns the sweep off (entries then expire lazily, when
+   * read). The timer is `unref()`'d, so it never keeps a process alive. Default is 60.
+   */
+  sweepIntervalSeconds?: number;
+}
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+/**
+ * The default {@link Store}: a `Map` in this process, with TTL expiry (checked on read and by a periodic sweep, so
+ * nothing grows forever). Good for one instance, tests and demos; several instances need a shared store.
+ */
+export class MemoryStore implements Store {
+  readonly #entries = new Map<string, Entry>();
+  readonly #now: () => number;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  /** @param options - clock and sweep interval; see {@link MemoryStoreOptions}. */
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    const interval = options.sweepIntervalSeconds ?? 60;
+    if (!Number.isFinite(interval) || interval < 0) {
+      throw new TypeError('sweepIntervalSeconds: use a number of seconds >= 0 (0 turns the sweep off)');
+    }
+    if (interval > 0) {
+      this.#timer = setInterval(() => this.sweep(), interval * 1000);
+      // Node and Bun return a Timeout with unref(); browsers and Workers return a number.
+      if (typeof this.#timer === 'object' && 'unref' in this.#timer) this.#timer.unref();
+    }
+  }
+
+  /** The number of entries held, expired ones not yet swept included. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** {@inheritDoc Store.set} */
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    if (!(ttlSeconds > 0)) {
+      this.#entries.delete(key);
+      return;
+    }
+    this.#entries.set(key, { value, expiresAt: this.#now() + ttlSeconds * 1000 });
+  }
+
+  /** {@inheritDoc Store.get} */
+  async get(key: string): Promise<string | undefined> {
+    return this.#live(key)?.value;
+  }
+
+  /** {@inheritDoc Store.consume} */
+  async consume(key: string): Promise<string | undefined> {
+    // Read and delete happen in one synchronous step, so no other call can interleave.
+    const entry = this.#live(key);
+    this.#entries.delete(key);
+    return entry?.value;
+  }
+
+  /** {@inheritDoc Store.delete} */
+  async delete(key: string): Promise<void> {
+    this.#entries.delete(key);
+  }
+
+  /** Removes every expired entry now. */
+  sweep(): void {
+    const now = this.#now();
+    for (const [key, entry] of this.#entries) {
+      if (entry.expiresAt <= now) this.#entries.delete(key);
+    }
+  }
+
+  /** Stops the periodic sweep. The store keeps working, with lazy expiry only. */
+  close(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #live(key: string): Entry | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= this.#now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+}

@@ -1,0 +1,169 @@
+import { AuthError, invalidRequest } from './errors.js';
+
+/**
+ * A request as the core reads it, when the framework does not hand over a web `Request`. Node's `IncomingMessage`
+ * (and so Express's `req`) already has this shape; Koa passes `ctx.req` fields plus `ctx.request.body`.
+ */
+export interface NodeRequestLike {
+  method?: string | undefined;
+  /** Request target: path and query. Only read when it mentions `access_token`. */
+  url?: string | undefined;
+  /**
+   * Raw header name/value pairs. Read instead of `headers` because Node keeps only the first of duplicated
+   * `Authorization` headers there, and RFC 6750 §2 wants two credentials refused.
+   */
+  rawHeaders: readonly string[];
+  headers: Record<string, string | string[] | undefined>;
+  /** The parsed form body, if the application parsed it (only read when body tokens are enabled). */
+  body?: unknown;
+}
+
+/** Anything `authenticate` accepts: a web-standard `Request` (Hono, Workers, Bun, Deno) or a Node request. */
+export type AuthenticateRequest = Request | NodeRequestLike;
+
+/** Where tokens may come from (RFC 6750 §2). The `Authorization` header is always accepted. */
+export interface BearerMethods {
+  /** RFC 6750 §2.2: `access_token` in a form-encoded body (not GET). Default `false`. */
+  body: boolean;
+  /** RFC 6750 §2.3: `access_token` in the query (leaks into logs; the RFC says SHOULD NOT). Default `false`. */
+  query: boolean;
+}
+
+// RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+const SCHEME = /^bearer$/i;
+
+/**
+ * Finds the access token in a request, per RFC 6750 §2. Returns `undefined` when no credentials were sent (the
+ * caller decides whether that is allowed), and throws `invalid_request` (400) for a malformed `Authorization`
+ * header, more than one method or header, or a token in a place that is not enabled.
+ */
+export async function extractBearerToken(
+  request: AuthenticateRequest,
+  methods: BearerMethods,
+): Promise<string | undefined> {
+  const found: string[] = [];
+  const web = isWebRequest(request);
+
+  const headerValues = web ? webAuthorization(request) : nodeAuthorization(request.rawHeaders);
+  if (headerValues !== undefined) {
+    if (typeof headerValues !== 'string') {
+      throw invalidRequest('multiple_credentials', 'The request carries more than one Authorization header.');
+    }
+    found.push(parseAuthorization(headerValues));
+  }
+
+  const url = request.url;
+  if (url?.includes('access_token')) {
+    const query = queryTokens(url);
+    if (query.length > 0 && !methods.query) {
+      throw invalidRequest(
+        'token_in_query_not_allowed',
+        'Access tokens are not accepted in the URL; send them in the Authorization header.',
+      );
+    }
+    found.push(...query);
+  }
+
+  // A form body is only read when body tokens are enabled: reading every POST body to refuse it would cost more
+  // than it protects.
+  if (methods.body) {
+    const method = (request.method ?? 'GET').toUpperCase();
+    if (method !== 'GET' && method !== 'HEAD') found.push(...(await bodyTokens(request, web)));
+  }
+
+  if (found.length > 1) {
+    throw invalidRequest(
+      'multiple_credentials',
+      'The request carries the access token in more than one place.',
+    );
+  }
+  const token = found[0];
+  if (token === undefined) return undefined;
+  if (!B64TOKEN.test(token)) throw malformed();
+  return token;
+}
+
+/** The error for a request with no credentials: a 401 whose challenge carries no `error` (RFC 6750 §3.1). */
+export function missingToken(): AuthError {
+  return new AuthError(
+    undefined,
+    'missing_token',
+    'This API requires an access token (Authorization: Bearer).',
+  );
+}
+
+function isWebRequest(request: AuthenticateRequest): request is Request {
+  return typeof (request.headers as Headers).get === 'function';
+}
+
+/** `undefined` when absent, a string for one header, an array for several. */
+function webAuthorization(request: Request): string | string[] | undefined {
+  const value = request.headers.get('authorization');
+  if (value === null) return undefined;
+  // Headers joins repeated fields with ", ". A bearer credential never contains a comma, so a comma means two.
+  return value.includes(',') ? value.split(',') : value;
+}
+
+function nodeAuthorization(rawHeaders: readonly string[]): string | string[] | undefined {
+  let first: string | undefined;
+  let all: string[] | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name?.length !== 13 || name.toLowerCase() !== 'authorization') continue;
+    const value = rawHeaders[i + 1] ?? '';
+    if (first === undefined) first = value;
+    else if (all === undefined) all = [first, value];
+    else all.push(value);
+  }
+  return all ?? first;
+}
+
+function parseAuthorization(value: string): string {
+  const space = value.indexOf(' ');
+  const scheme = space === -1 ? value : value.slice(0, space);
+  if (!SCHEME.test(scheme)) {
+    throw invalidRequest(
+      'malformed_authorization_header',
+      'The Authorization header must use the Bearer scheme: "Authorization: Bearer <token>".',
+    );
+  }
+  // Exactly one space between scheme and token, nothing after it (RFC 6750 §2.1 credentials syntax).
+  const token = space === -1 ? '' : value.slice(space + 1);
+  if (token.length === 0 || !B64TOKEN.test(token)) throw malformed();
+  return token;
+}
+
+function malformed(): AuthError {
+  return invalidRequest(
+    'malformed_authorization_header',
+    'The Authorization header is malformed: expected "Bearer" followed by one space and the token.',
+  );
+}
+
+function queryTokens(url: string): string[] {
+  const q = url.indexOf('?');
+  if (q === -1) return [];
+  const hash = url.indexOf('#', q);
+  return new URLSearchParams(url.slice(q + 1, hash === -1 ? undefined : hash)).getAll('access_token');
+}
+
+const FORM = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+
+async function bodyTokens(request: AuthenticateRequest, web: boolean): Promise<string[]> {
+  if (web) {
+    const req = request as Request;
+    if (!req.body || !FORM.test(req.headers.get('content-type') ?? '')) return [];
+    // Read a copy so the application can still read the body.
+    return new URLSearchParams(await req.clone().text()).getAll('access_token');
+  }
+  const node = request as NodeRequestLike;
+  const contentType = node.headers['content-type'];
+  if (typeof contentType !== 'string' || !FORM.test(contentType)) return [];
+  const body = node.body;
+  if (typeof body !== 'object' || body === null) return [];
+  const value = (body as Record<string, unknown>).access_token;
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value.map(String);
+  return [String(value)];
+}

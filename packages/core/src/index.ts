@@ -1,0 +1,43 @@
+/**
+ * @audguard/core — accept only the access tokens minted for this API.
+ *
+ * @packageDocumentation
+ */
+export {
+  AuthError,
+  type AuthErrorCode,
+  type AuthErrorOptions,
+  type AuthErrorReason,
+  ConfigurationError,
+  isAuthError,
+} from './errors.js';
+export {
+  type AuthenticateRequest,
+  type BearerMethods,
+  extractBearerToken,
+  type NodeRequestLike,
+} from './extract.js';
+export { ASYMMETRIC_ALGORITHMS, type CryptoBackend, SUPPORTED_ALGORITHMS } from './lib/crypto.js';
+export {
+  type ProtectedResourceMetadata,
+  type ProtectedResourceMetadataOptions,
+  protectedResourceMetadata,
+  protectedResourceMetadataPath,
+  protectedResourceMetadataUrl,
+} from './metadata.js';
+export type {
+  CacheOptions,
+  IssuerOptions,
+  JwksOptions,
+  TokenTypePolicy,
+  VerifierOptions,
+} from './options.js';
+export { type AuthErrorResponse, type ChallengeOptions, renderAuthError } from './render.js';
+export type { AccessToken, JsonWebKey, JsonWebKeySet, JwsAlgorithm, JwsHeader, JwtClaims } from './types.js';
+export {
+  type AuthenticateOptions,
+  createVerifier,
+  type ScopeMatch,
+  type Verifier,
+  type VerifyOptions,
+} from './verifier.js';

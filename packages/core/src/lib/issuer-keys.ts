@@ -1,0 +1,265 @@
+import { AuthError, invalidToken } from '../errors.js';
+import type { JsonWebKey, JsonWebKeySet, JwsAlgorithm } from '../types.js';
+import {
+  type CryptoBackend,
+  importSecret,
+  importVerificationKey,
+  keyFits,
+  type VerificationKey,
+} from './crypto.js';
+import { FetchError, fetchJson } from './fetch-json.js';
+
+/** @internal Resolved key-set settings (all durations in milliseconds). */
+export interface KeySetSettings {
+  fetch: typeof globalThis.fetch;
+  timeoutMs: number;
+  maxBytes: number;
+  maxAgeMs: number;
+  cooldownMs: number;
+  staleIfErrorMs: number;
+  errorBackoffMs: number;
+  backend: CryptoBackend;
+  now: () => number;
+}
+
+/** @internal Where an issuer's keys come from. */
+export type KeySource =
+  | { kind: 'static'; jwks: JsonWebKeySet }
+  | { kind: 'secret'; secret: Uint8Array }
+  | { kind: 'jwks_uri'; jwksUri: string }
+  | { kind: 'discovery' };
+
+/** A key that checked a token, as remembered by the verified-token cache. */
+export interface KeyHandle {
+  readonly fingerprint: string;
+}
+
+interface LoadedSet {
+  keys: JsonWebKey[];
+  fingerprints: Set<string>;
+  fetchedAt: number;
+}
+
+/**
+ * One issuer's signing keys: fetched once, shared by every request, refreshed in the background after `maxAgeMs`,
+ * refetched on an unknown `kid` at most once per `cooldownMs`, and kept serving for `staleIfErrorMs` past their
+ * age when refreshes fail. Every fetch is single-flight.
+ */
+export class IssuerKeys {
+  private current: LoadedSet | undefined;
+  private inflight: Promise<LoadedSet> | undefined;
+  private lastFailure: { at: number; error: unknown } | undefined;
+  private lastUnknownKidFetch = Number.NEGATIVE_INFINITY;
+  private jwksUri: string | undefined;
+  private readonly imported = new WeakMap<JsonWebKey, Map<JwsAlgorithm, VerificationKey>>();
+  private secretKeys: Map<JwsAlgorithm, VerificationKey> | undefined;
+  /** Fetches made so far (key sets and metadata documents), for diagnostics and tests. */
+  fetchCount = 0;
+
+  constructor(
+    readonly issuer: string,
+    private readonly source: KeySource,
+    private readonly settings: KeySetSettings,
+  ) {
+    if (source.kind === 'static') this.current = loaded(source.jwks.keys, Number.POSITIVE_INFINITY);
+    if (source.kind === 'jwks_uri') this.jwksUri = source.jwksUri;
+  }
+
+  /**
+   * The keys that may check a token with this `alg` and `kid`. Throws `unknown_key` (401) when none fits, or
+   * `keys_unavailable` (503) when no key set can be had at all.
+   */
+  async candidates(alg: JwsAlgorithm, kid: string | undefined): Promise<VerificationKey[]> {
+    if (this.source.kind === 'secret') return [await this.secretKey(alg)];
+    let set = await this.usableSet();
+    let fitting = select(set.keys, alg, kid);
+    if (
+      fitting.length === 0 &&
+      kid !== undefined &&
+      !set.keys.some((k) => k.kid === kid) &&
+      this.mayRefetch()
+    ) {
+      // A kid we have never seen: the issuer may have rotated. Refetch, but at most once per cooldown.
+      this.lastUnknownKidFetch = this.settings.now();
+      set = await this.refresh().catch(() => set);
+      fitting = select(set.keys, alg, kid);
+    }
+    if (fitting.length === 0) {
+      throw invalidToken('unknown_key', 'The token was signed with a key this API does not accept.');
+    }
+    return Promise.all(fitting.map((jwk) => this.importKey(jwk, alg)));
+  }
+
+  /** A stable identity for `key`, valid across refetches of an unchanged key. */
+  handle(key: VerificationKey): KeyHandle {
+    return { fingerprint: key.jwk ? fingerprint(key.jwk) : 'secret' };
+  }
+
+  /**
+   * Whether the key behind `handle` is still published: the verified-token cache asks on every hit, so a key removed
+   * from the issuer's set stops vouching for the tokens it signed. Kicks a background refresh when the set is old.
+   */
+  stillPublished(handle: KeyHandle): boolean {
+    if (this.source.kind === 'secret') return true;
+    const set = this.current;
+    if (!set || !this.isServable(set)) return false;
+    this.refreshIfOld(set);
+    return set.fingerprints.has(handle.fingerprint);
+  }
+
+  private mayRefetch(): boolean {
+    if (this.source.kind === 'static') return false;
+    return this.settings.now() - this.lastUnknownKidFetch >= this.settings.cooldownMs;
+  }
+
+  private async usableSet(): Promise<LoadedSet> {
+    const set = this.current;
+    if (set && this.isServable(set)) {
+      this.refreshIfOld(set);
+      return set;
+    }
+    // Nothing usable: the request has to wait for keys, unless a fetch failed a moment ago.
+    const failure = this.lastFailure;
+    const now = this.settings.now();
+    if (failure && !this.inflight && now - failure.at < this.settings.errorBackoffMs) {
+      throw this.unavailable(failure.error, failure.at + this.settings.errorBackoffMs - now);
+    }
+    try {
+      return await this.refresh();
+    } catch (error) {
+      throw this.unavailable(error, this.settings.errorBackoffMs);
+    }
+  }
+
+  private isServable(set: LoadedSet): boolean {
+    return this.settings.now() - set.fetchedAt < this.settings.maxAgeMs + this.settings.staleIfErrorMs;
+  }
+
+  private refreshIfOld(set: LoadedSet): void {
+    if (this.source.kind === 'static' || this.inflight) return;
+    if (this.settings.now() - set.fetchedAt < this.settings.maxAgeMs) return;
+    const failure = this.lastFailure;
+    if (failure && this.settings.now() - failure.at < this.settings.errorBackoffMs) return;
+    // Background refresh: requests keep using the current set; failures are remembered, never thrown here.
+    this.refresh().catch(() => {});
+  }
+
+  /** Single-flight fetch of the key set (after discovery if needed). */
+  private refresh(): Promise<LoadedSet> {
+    this.inflight ??= this.load().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async load(): Promise<LoadedSet> {
+    try {
+      const jwksUri = this.jwksUri ?? (await this.discover());
+      this.jwksUri = jwksUri;
+      this.fetchCount++;
+      const document = await fetchJson(jwksUri, this.settings);
+      const keys = document.keys;
+      if (!Array.isArray(keys)) throw new FetchError(`${jwksUri} is not a JWK Set: it has no "keys" array`);
+      const set = loaded(
+        keys.filter((k): k is JsonWebKey => typeof k === 'object' && k !== null && typeof k.kty === 'string'),
+        this.settings.now(),
+      );
+      this.current = set;
+      this.lastFailure = undefined;
+      return set;
+    } catch (error) {
+      this.lastFailure = { at: this.settings.now(), error };
+      throw error;
+    }
+  }
+
+  /**
+   * RFC 8414 §3 metadata (well-known suffix inserted between host and path), then OpenID Connect Discovery. The
+   * document's `issuer` must be identical to the configured one (RFC 8414 §3.3), or it is not used.
+   */
+  private async discover(): Promise<string> {
+    const url = new URL(this.issuer);
+    const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+    const candidates = [
+      `${url.origin}/.well-known/oauth-authorization-server${path}`,
+      `${url.origin}${path}/.well-known/openid-configuration`,
+    ];
+    const failures: unknown[] = [];
+    for (const candidate of candidates) {
+      try {
+        this.fetchCount++;
+        const metadata = await fetchJson(candidate, this.settings);
+        if (metadata.issuer !== this.issuer) {
+          throw new FetchError(
+            `${candidate} names issuer ${JSON.stringify(metadata.issuer)}, not ${JSON.stringify(this.issuer)}`,
+          );
+        }
+        const jwksUri = metadata.jwks_uri;
+        if (typeof jwksUri !== 'string' || !/^https?:\/\//.test(jwksUri)) {
+          throw new FetchError(`${candidate} has no usable jwks_uri`);
+        }
+        return jwksUri;
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    throw new FetchError(`discovery failed for issuer ${this.issuer}`, {
+      cause: new AggregateError(failures),
+    });
+  }
+
+  private unavailable(cause: unknown, retryAfterMs: number): AuthError {
+    return new AuthError(
+      'temporarily_unavailable',
+      'keys_unavailable',
+      'The API cannot check tokens right now because its authorization server keys are unavailable. Retry later.',
+      { cause, retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)) },
+    );
+  }
+
+  private async importKey(jwk: JsonWebKey, alg: JwsAlgorithm): Promise<VerificationKey> {
+    let byAlg = this.imported.get(jwk);
+    if (!byAlg) {
+      byAlg = new Map();
+      this.imported.set(jwk, byAlg);
+    }
+    let key = byAlg.get(alg);
+    if (!key) {
+      try {
+        key = await importVerificationKey(jwk, alg, this.settings.backend);
+      } catch (cause) {
+        // Published but unusable key material: treat as if the key were absent.
+        throw invalidToken('unknown_key', 'The token was signed with a key this API does not accept.', {
+          cause,
+        });
+      }
+      byAlg.set(alg, key);
+    }
+    return key;
+  }
+
+  private async secretKey(alg: JwsAlgorithm): Promise<VerificationKey> {
+    this.secretKeys ??= new Map();
+    let key = this.secretKeys.get(alg);
+    if (!key && this.source.kind === 'secret') {
+      key = await importSecret(this.source.secret, alg, this.settings.backend);
+      this.secretKeys.set(alg, key);
+    }
+    if (!key) throw invalidToken('unknown_key', 'The token was signed with a key this API does not accept.');
+    return key;
+  }
+}
+
+function loaded(keys: JsonWebKey[], fetchedAt: number): LoadedSet {
+  return { keys, fingerprints: new Set(keys.map(fingerprint)), fetchedAt };
+}
+
+function select(keys: JsonWebKey[], alg: JwsAlgorithm, kid: string | undefined): JsonWebKey[] {
+  return keys.filter((jwk) => (kid === undefined || jwk.kid === kid) && keyFits(jwk, alg));
+}
+
+function fingerprint(jwk: JsonWebKey): string {
+  return [jwk.kty, jwk.kid ?? '', jwk.crv ?? '', jwk.n ?? '', jwk.e ?? '', jwk.x ?? '', jwk.y ?? ''].join(
+    '|',
+  );
+}

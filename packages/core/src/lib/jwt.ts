@@ -1,0 +1,83 @@
+import { invalidToken } from '../errors.js';
+
+/** @internal A compact JWS split and decoded, not yet trusted. */
+export interface DecodedJws {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  signingInput: Uint8Array;
+  signature: Uint8Array;
+}
+
+const SEGMENT = /^[A-Za-z0-9_-]*$/;
+
+type NodeBuffer = {
+  from(input: string, encoding: string): Uint8Array & { toString(encoding: string): string };
+};
+const NodeBuffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** @internal Decodes base64url (RFC 7515 §2: no padding, URL-safe alphabet). The charset is checked by the caller. */
+export function base64urlDecode(segment: string): Uint8Array {
+  // A length of 1 mod 4 cannot come from any byte string.
+  if (segment.length % 4 === 1) throw malformed();
+  if (NodeBuffer) return NodeBuffer.from(segment, 'base64url');
+  const base64 = segment.replace(/-/g, '+').replace(/_/g, '/');
+  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Splits a compact JWS and decodes its header and payload as JSON objects. Throws `malformed_token` for anything
+ * that is not one, and `encrypted_token_not_supported` for a compact JWE (five segments).
+ */
+export function decodeJws(token: string): DecodedJws {
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  if (first === -1 || second === -1) throw malformed();
+  if (token.indexOf('.', second + 1) !== -1) {
+    if (token.split('.').length === 5) {
+      throw invalidToken(
+        'encrypted_token_not_supported',
+        'Encrypted tokens (JWE) are not accepted by this API.',
+      );
+    }
+    throw malformed();
+  }
+  const h = token.slice(0, first);
+  const p = token.slice(first + 1, second);
+  const s = token.slice(second + 1);
+  if (h.length === 0 || p.length === 0 || !SEGMENT.test(h) || !SEGMENT.test(p) || !SEGMENT.test(s)) {
+    throw malformed();
+  }
+  return {
+    header: jsonObject(h),
+    payload: jsonObject(p),
+    signingInput: ascii(token.slice(0, second)),
+    signature: base64urlDecode(s),
+  };
+}
+
+function jsonObject(segment: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(base64urlDecode(segment)));
+  } catch (cause) {
+    throw invalidToken('malformed_token', 'The token is not a well-formed JWT.', { cause });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed();
+  return value as Record<string, unknown>;
+}
+
+function ascii(text: string): Uint8Array {
+  if (NodeBuffer) return NodeBuffer.from(text, 'latin1');
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+function malformed() {
+  return invalidToken('malformed_token', 'The token is not a well-formed JWT.');
+}
