@@ -299,7 +299,9 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     let values: readonly unknown[];
     if (typeof aud === 'string') values = [aud];
     else if (Array.isArray(aud)) values = aud;
-    else throw invalidToken('missing_claim', 'The token has no "aud" claim.', { claim: 'aud' });
+    else if (aud === undefined)
+      throw invalidToken('missing_claim', 'The token has no "aud" claim.', { claim: 'aud' });
+    else values = [];
     if (values.length === 0 || values.some((v) => typeof v !== 'string')) {
       throw invalidToken(
         'invalid_claim',
@@ -370,12 +372,12 @@ function freezeToken<Claims extends object>(
   issuer: string,
 ): AccessToken<Claims> {
   const scopes = new Set<string>();
-  if (typeof claims.scope === 'string') for (const s of claims.scope.split(' ')) if (s) scopes.add(s);
-  const scp = claims.scp;
-  if (typeof scp === 'string')
-    for (const s of scp.split(' '))
-      if (s) scopes.add(s);
-      else if (Array.isArray(scp)) for (const s of scp) scopes.add(s);
+  const addAll = (values: readonly string[]) => {
+    for (const value of values) if (value) scopes.add(value);
+  };
+  if (typeof claims.scope === 'string') addAll(claims.scope.split(' '));
+  if (typeof claims.scp === 'string') addAll(claims.scp.split(' '));
+  else if (Array.isArray(claims.scp)) addAll(claims.scp);
   const clientId =
     typeof claims.client_id === 'string'
       ? claims.client_id
