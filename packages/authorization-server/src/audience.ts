@@ -23,7 +23,10 @@ export function selectAudience(
   if (target !== undefined) {
     const narrowed = scopes.filter((scope) => target.scopes.has(scope));
     if (narrowed.length === 0) {
-      throw new OAuthError('invalid_scope', 'None of the requested scopes belongs to the requested resource.');
+      throw new OAuthError(
+        'invalid_scope',
+        'None of the requested scopes belongs to the requested resource.',
+      );
     }
     return { audience: [target.id], scopes: narrowed };
   }

@@ -1,1 +1,13 @@
-export {};
+export type {
+  AuthorizationServerConfig,
+  ClientConfig,
+  GrantType,
+  ResourceConfig,
+  SigningAlgorithm,
+  UserConfig,
+} from './config.js';
+export { ConfigurationError } from './errors.js';
+export type { AuthorizationServer, ListeningServer } from './server.js';
+export { createAuthorizationServer } from './server.js';
+export type { MemoryStoreOptions, Store } from './store.js';
+export { MemoryStore } from './store.js';

@@ -51,7 +51,9 @@ export class KeyRing {
   /** The public keys to publish (RFC 7517), each with `kid`, `alg` and `use: "sig"`. */
   jwks(): { keys: JWK[] } {
     const now = this.#now();
-    this.#keys = this.#keys.filter((key) => key.retiredAt === undefined || now < key.retiredAt + this.#retention);
+    this.#keys = this.#keys.filter(
+      (key) => key.retiredAt === undefined || now < key.retiredAt + this.#retention,
+    );
     return { keys: this.#keys.map((key) => ({ ...key.publicJwk })) };
   }
 

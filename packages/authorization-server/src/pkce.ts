@@ -13,13 +13,19 @@ const verifierFormat = /^[A-Za-z0-9\-._~]{43,128}$/;
  */
 export function checkCodeChallenge(challenge: string | undefined, method: string | undefined): string {
   if (challenge === undefined) {
-    throw new OAuthError('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256.');
+    throw new OAuthError(
+      'invalid_request',
+      'PKCE is required: send code_challenge with code_challenge_method=S256.',
+    );
   }
   if (method !== 'S256') {
     throw new OAuthError('invalid_request', 'code_challenge_method must be S256; plain is not supported.');
   }
   if (!challengeFormat.test(challenge)) {
-    throw new OAuthError('invalid_request', 'code_challenge must be 43 base64url characters (a SHA-256 digest).');
+    throw new OAuthError(
+      'invalid_request',
+      'code_challenge must be 43 base64url characters (a SHA-256 digest).',
+    );
   }
   return challenge;
 }
@@ -28,14 +34,18 @@ export function checkCodeChallenge(challenge: string | undefined, method: string
  * Checks a `code_verifier` against the challenge recorded with the code (RFC 7636 §4.6). A verifier for a code
  * issued without a challenge is refused too (RFC 9700 §2.1.1). Failures are `invalid_grant`.
  */
-export async function verifyCodeVerifier(challenge: string | undefined, verifier: string | undefined): Promise<void> {
+export async function verifyCodeVerifier(
+  challenge: string | undefined,
+  verifier: string | undefined,
+): Promise<void> {
   if (challenge === undefined) {
     if (verifier !== undefined) {
       throw new OAuthError('invalid_grant', 'code_verifier sent for a code issued without code_challenge.');
     }
     return;
   }
-  if (verifier === undefined) throw new OAuthError('invalid_grant', 'code_verifier is required for this code.');
+  if (verifier === undefined)
+    throw new OAuthError('invalid_grant', 'code_verifier is required for this code.');
   if (!verifierFormat.test(verifier) || !(await timingSafeEqual(await sha256(verifier), challenge))) {
     throw new OAuthError('invalid_grant', 'PKCE verification failed.');
   }

@@ -60,13 +60,19 @@ const algorithms: readonly SigningAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdD
 export function checkIssuer(issuer: unknown): string {
   const field = 'issuer';
   if (typeof issuer !== 'string' || issuer === '') {
-    throw new ConfigurationError(field, 'give the issuer identifier as a URL string, e.g. https://as.example.com');
+    throw new ConfigurationError(
+      field,
+      'give the issuer identifier as a URL string, e.g. https://as.example.com',
+    );
   }
   let url: URL;
   try {
     url = new URL(issuer);
   } catch {
-    throw new ConfigurationError(field, `"${issuer}" is not an absolute URL; use e.g. https://as.example.com`);
+    throw new ConfigurationError(
+      field,
+      `"${issuer}" is not an absolute URL; use e.g. https://as.example.com`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigurationError(field, 'use an https: URL (http: only for local development)');
@@ -92,7 +98,8 @@ function lifetime(value: unknown, field: string, fallback: number): number {
 }
 
 function nonEmptyString(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '') throw new ConfigurationError(field, 'give a non-empty string');
+  if (typeof value !== 'string' || value === '')
+    throw new ConfigurationError(field, 'give a non-empty string');
   return value;
 }
 
@@ -116,16 +123,23 @@ function checkResources(config: AuthorizationServerConfig): Map<string, Resource
         `"${resourceId}" must be an absolute URI without a fragment (RFC 8707 §2), e.g. https://api.example.com or urn:invoices`,
       );
     }
-    if (resources.has(resourceId)) throw new ConfigurationError(`${field}.id`, `"${resourceId}" is declared twice`);
+    if (resources.has(resourceId))
+      throw new ConfigurationError(`${field}.id`, `"${resourceId}" is declared twice`);
     const scopeList = stringList(scopes, `${field}.scopes`);
     if (scopeList.length === 0) throw new ConfigurationError(`${field}.scopes`, 'declare at least one scope');
     scopeList.forEach((scope, j) => {
       const scopeField = `${field}.scopes[${j}]`;
       if (typeof scope !== 'string' || !isScopeToken(scope)) {
-        throw new ConfigurationError(scopeField, 'a scope is a non-empty string without spaces, quotes or backslashes');
+        throw new ConfigurationError(
+          scopeField,
+          'a scope is a non-empty string without spaces, quotes or backslashes',
+        );
       }
       if (scope === OFFLINE_ACCESS) {
-        throw new ConfigurationError(scopeField, 'offline_access is reserved for refresh tokens; rename the scope');
+        throw new ConfigurationError(
+          scopeField,
+          'offline_access is reserved for refresh tokens; rename the scope',
+        );
       }
     });
     if (requireResourceIndicator !== undefined && typeof requireResourceIndicator !== 'boolean') {
@@ -155,7 +169,10 @@ function checkRedirectUri(value: unknown, field: string): string {
   return uri;
 }
 
-function checkClients(config: AuthorizationServerConfig, resources: Map<string, Resource>): Map<string, Client> {
+function checkClients(
+  config: AuthorizationServerConfig,
+  resources: Map<string, Resource>,
+): Map<string, Client> {
   const list = stringList(config.clients, 'clients');
   if (list.length === 0) throw new ConfigurationError('clients', 'register at least one client');
   const clients = new Map<string, Client>();
@@ -164,12 +181,14 @@ function checkClients(config: AuthorizationServerConfig, resources: Map<string, 
     if (typeof entry !== 'object' || entry === null) throw new ConfigurationError(field, 'give an object');
     const raw = entry as Record<string, unknown>;
     const clientId = nonEmptyString(raw.clientId, `${field}.clientId`);
-    if (clients.has(clientId)) throw new ConfigurationError(`${field}.clientId`, `"${clientId}" is registered twice`);
+    if (clients.has(clientId))
+      throw new ConfigurationError(`${field}.clientId`, `"${clientId}" is registered twice`);
     const clientSecret =
       raw.clientSecret === undefined ? undefined : nonEmptyString(raw.clientSecret, `${field}.clientSecret`);
 
     const grants = stringList(raw.grantTypes, `${field}.grantTypes`);
-    if (grants.length === 0) throw new ConfigurationError(`${field}.grantTypes`, 'allow at least one grant type');
+    if (grants.length === 0)
+      throw new ConfigurationError(`${field}.grantTypes`, 'allow at least one grant type');
     for (const grant of grants) {
       if (!grantTypes.includes(grant as GrantType)) {
         throw new ConfigurationError(`${field}.grantTypes`, `use only ${grantTypes.join(', ')}`);
@@ -193,7 +212,10 @@ function checkClients(config: AuthorizationServerConfig, resources: Map<string, 
       checkRedirectUri(uri, `${field}.redirectUris[${j}]`),
     );
     if (allowedGrants.has('authorization_code') && redirectUris.length === 0) {
-      throw new ConfigurationError(`${field}.redirectUris`, 'authorization_code needs at least one redirect URI');
+      throw new ConfigurationError(
+        `${field}.redirectUris`,
+        'authorization_code needs at least one redirect URI',
+      );
     }
 
     const allowedResources =
@@ -210,7 +232,10 @@ function checkClients(config: AuthorizationServerConfig, resources: Map<string, 
     const scopes = stringList(raw.scopes, `${field}.scopes`).map((scope, j) => {
       const scopeField = `${field}.scopes[${j}]`;
       if (scope === OFFLINE_ACCESS) {
-        throw new ConfigurationError(scopeField, 'remove offline_access: the refresh_token grant type allows it');
+        throw new ConfigurationError(
+          scopeField,
+          'remove offline_access: the refresh_token grant type allows it',
+        );
       }
       if (typeof scope !== 'string' || !allowedResources.some((resource) => resource.scopes.has(scope))) {
         throw new ConfigurationError(scopeField, 'name a scope of a resource this client may target');
@@ -239,7 +264,8 @@ function checkUsers(config: AuthorizationServerConfig): Map<string, User> {
     if (typeof entry !== 'object' || entry === null) throw new ConfigurationError(field, 'give an object');
     const raw = entry as Record<string, unknown>;
     const username = nonEmptyString(raw.username, `${field}.username`);
-    if (users.has(username)) throw new ConfigurationError(`${field}.username`, `"${username}" is declared twice`);
+    if (users.has(username))
+      throw new ConfigurationError(`${field}.username`, `"${username}" is declared twice`);
     users.set(username, {
       username,
       password: nonEmptyString(raw.password, `${field}.password`),
@@ -255,7 +281,10 @@ function checkAutoApprove(config: AuthorizationServerConfig, users: Map<string, 
   if (value === true) {
     const first = users.values().next();
     if (first.done === true) {
-      throw new ConfigurationError('autoApprove', 'true approves as the first user; add users or give a subject');
+      throw new ConfigurationError(
+        'autoApprove',
+        'true approves as the first user; add users or give a subject',
+      );
     }
     return first.value.subject;
   }
@@ -289,13 +318,17 @@ export function resolveSettings(config: AuthorizationServerConfig): Settings {
   const store = config.store ?? new MemoryStore({ now });
   for (const method of ['set', 'get', 'consume', 'delete'] as const) {
     if (typeof store[method] !== 'function') {
-      throw new ConfigurationError('store', `the store has no ${method}() method; implement the Store interface`);
+      throw new ConfigurationError(
+        'store',
+        `the store has no ${method}() method; implement the Store interface`,
+      );
     }
   }
 
   const allClients = [...clients.values()];
   const scopesSupported = [...new Set([...resources.values()].flatMap((resource) => [...resource.scopes]))];
-  if (allClients.some((client) => client.grantTypes.has('refresh_token'))) scopesSupported.push(OFFLINE_ACCESS);
+  if (allClients.some((client) => client.grantTypes.has('refresh_token')))
+    scopesSupported.push(OFFLINE_ACCESS);
 
   return {
     resources,
@@ -310,6 +343,8 @@ export function resolveSettings(config: AuthorizationServerConfig): Settings {
     store,
     now,
     scopesSupported,
-    grantTypesSupported: grantTypes.filter((grant) => allClients.some((client) => client.grantTypes.has(grant))),
+    grantTypesSupported: grantTypes.filter((grant) =>
+      allClients.some((client) => client.grantTypes.has(grant)),
+    ),
   };
 }

@@ -1,0 +1,33 @@
+import { type Context, endpointUrl, issuerOf } from '../context.js';
+
+/** The RFC 8414 metadata location for an issuer: the well-known suffix inserted before the issuer's path. */
+export function metadataPath(issuer: string | undefined): string {
+  const path = issuer === undefined ? '' : new URL(issuer).pathname.replace(/\/$/, '');
+  return `/.well-known/oauth-authorization-server${path}`;
+}
+
+/** `GET /.well-known/oauth-authorization-server[/path]` (RFC 8414 §3). */
+export function metadataEndpoint(ctx: Context): Response {
+  const { settings } = ctx;
+  const clients = [...settings.clients.values()];
+  const authMethods = ['client_secret_basic', 'client_secret_post'];
+  if (clients.some((client) => client.clientSecret === undefined)) authMethods.push('none');
+  const document = {
+    issuer: issuerOf(ctx),
+    authorization_endpoint: endpointUrl(ctx, '/authorize'),
+    token_endpoint: endpointUrl(ctx, '/token'),
+    jwks_uri: endpointUrl(ctx, '/jwks'),
+    revocation_endpoint: endpointUrl(ctx, '/revoke'),
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: settings.grantTypesSupported,
+    token_endpoint_auth_methods_supported: authMethods,
+    revocation_endpoint_auth_methods_supported: authMethods,
+    code_challenge_methods_supported: ['S256'],
+    scopes_supported: settings.scopesSupported,
+    authorization_response_iss_parameter_supported: true,
+  };
+  return new Response(JSON.stringify(document), {
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'public, max-age=300' },
+  });
+}

@@ -1,0 +1,33 @@
+import { authenticateClient } from '../client-auth.js';
+import type { Context } from '../context.js';
+import { OAuthError } from '../errors.js';
+import { authorizationCode } from '../grants/authorization-code.js';
+import { clientCredentials } from '../grants/client-credentials.js';
+import { refreshToken } from '../grants/refresh-token.js';
+import type { Grant } from '../grants/types.js';
+import { readForm, refuseDuplicates } from '../http/body.js';
+import { jsonResponse } from '../http/responses.js';
+
+const grants: ReadonlyMap<string, Grant> = new Map(
+  [authorizationCode, clientCredentials, refreshToken].map((grant) => [grant.grantType, grant]),
+);
+
+/**
+ * `POST /token` (RFC 6749 §3.2): form body only, no repeated parameters except `resource`, client authenticated,
+ * then the grant type's handler. Errors are thrown as {@link OAuthError} and rendered by the server's error handler.
+ */
+export async function tokenEndpoint(ctx: Context, request: Request): Promise<Response> {
+  const params = await readForm(request, ['resource']);
+  refuseDuplicates(params);
+  const client = await authenticateClient(request, params, ctx.settings);
+  const grantType = params.get('grant_type');
+  if (grantType === undefined)
+    throw new OAuthError('invalid_request', 'The grant_type parameter is missing.');
+  const grant = grants.get(grantType);
+  if (grant === undefined)
+    throw new OAuthError('unsupported_grant_type', 'This grant type is not supported.');
+  if (!client.grantTypes.has(grant.grantType)) {
+    throw new OAuthError('unauthorized_client', 'The client may not use this grant type.');
+  }
+  return jsonResponse(await grant.handler(ctx, client, params));
+}

@@ -1,0 +1,60 @@
+import { selectAudience } from '../audience.js';
+import { sha256 } from '../crypto.js';
+import { OAuthError } from '../errors.js';
+import { verifyCodeVerifier } from '../pkce.js';
+import { grantLifetime, issueFromGrant } from './issue-from-grant.js';
+import { grantResources, grantTarget } from './target.js';
+import type { Grant } from './types.js';
+
+const replayed = 'The authorization code was already used; the tokens issued from it are revoked.';
+
+/**
+ * `authorization_code` (RFC 6749 §4.1.3) with PKCE: the code is checked (client, exact `redirect_uri`,
+ * `code_verifier`, `resource` within the grant) before it is consumed, atomically and once. A replayed code is
+ * `invalid_grant` and revokes every token issued from it (RFC 9700 §4.2.4).
+ */
+export const authorizationCode: Grant = {
+  grantType: 'authorization_code',
+  async handler(ctx, client, params) {
+    const code = params.get('code');
+    if (code === undefined) throw new OAuthError('invalid_request', 'The code parameter is missing.');
+    const hash = await sha256(code);
+    const record = await ctx.records.getCode(hash);
+    if (record === undefined) {
+      const grantId = await ctx.records.usedCodeGrant(hash);
+      if (grantId !== undefined) {
+        await ctx.records.revokeGrant(grantId);
+        throw new OAuthError('invalid_grant', replayed);
+      }
+      throw new OAuthError('invalid_grant', 'The authorization code is invalid or expired.');
+    }
+    if (record.clientId !== client.clientId) {
+      throw new OAuthError('invalid_grant', 'The authorization code was issued to another client.');
+    }
+    const redirectUri = params.get('redirect_uri');
+    // RFC 6749 §4.1.3: required, and identical, when the authorization request included it.
+    const mismatch = record.redirectUriSent
+      ? redirectUri !== record.redirectUri
+      : redirectUri !== undefined && redirectUri !== record.redirectUri;
+    if (mismatch)
+      throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request.');
+    await verifyCodeVerifier(record.codeChallenge, params.get('code_verifier'));
+    const grant = await ctx.records.getGrant(record.grantId);
+    if (grant === undefined)
+      throw new OAuthError('invalid_grant', 'The authorization grant is no longer valid.');
+    const consented = grantResources(grant.resources, client, ctx.settings);
+    const audience = selectAudience(
+      grant.scopes,
+      grantTarget(params, client, ctx.settings, consented),
+      consented,
+    );
+
+    // Everything checks out: now take the code, once.
+    if ((await ctx.records.consumeCode(hash)) === undefined) {
+      await ctx.records.revokeGrant(record.grantId);
+      throw new OAuthError('invalid_grant', replayed);
+    }
+    await ctx.records.markCodeUsed(hash, record.grantId, grantLifetime(ctx, grant.offline));
+    return issueFromGrant(ctx, client, record.grantId, grant, audience);
+  },
+};

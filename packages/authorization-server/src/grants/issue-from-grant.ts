@@ -1,0 +1,53 @@
+import { issueAccessToken } from '../access-token.js';
+import type { Context } from '../context.js';
+import { randomToken, sha256 } from '../crypto.js';
+import type { GrantRecord } from '../records.js';
+import type { Client } from '../settings.js';
+import type { TokenResponseBody } from './types.js';
+
+/** How long a grant (and what it issued) must be remembered. */
+export function grantLifetime(ctx: Context, offline: boolean): number {
+  const { settings } = ctx;
+  return offline
+    ? Math.max(settings.refreshTokenLifetime, settings.accessTokenLifetime)
+    : settings.authorizationCodeLifetime + settings.accessTokenLifetime;
+}
+
+/**
+ * Issues an access token from a user grant, plus a new refresh token when the grant is `offline_access` and the
+ * client may refresh; both are recorded in the grant's token family.
+ */
+export async function issueFromGrant(
+  ctx: Context,
+  client: Client,
+  grantId: string,
+  grant: GrantRecord,
+  audience: { audience: string[]; scopes: string[] },
+): Promise<TokenResponseBody> {
+  const access = await issueAccessToken(ctx, {
+    subject: grant.subject,
+    clientId: client.clientId,
+    audience: audience.audience,
+    scopes: audience.scopes,
+  });
+  grant.accessTokens.push({ jti: access.jti, exp: access.exp });
+  const body: TokenResponseBody = {
+    access_token: access.token,
+    token_type: 'Bearer',
+    expires_in: access.expiresIn,
+    scope: audience.scopes.join(' '),
+  };
+  if (grant.offline && client.grantTypes.has('refresh_token')) {
+    const refreshToken = randomToken(32);
+    const hash = await sha256(refreshToken);
+    await ctx.records.saveRefreshToken(
+      hash,
+      { grantId, clientId: client.clientId },
+      ctx.settings.refreshTokenLifetime,
+    );
+    grant.refreshTokenHash = hash;
+    body.refresh_token = refreshToken;
+  }
+  await ctx.records.saveGrant(grantId, grant, grantLifetime(ctx, grant.offline));
+  return body;
+}

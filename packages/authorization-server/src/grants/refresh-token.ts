@@ -1,0 +1,55 @@
+import { selectAudience } from '../audience.js';
+import { sha256 } from '../crypto.js';
+import { OAuthError } from '../errors.js';
+import { OFFLINE_ACCESS, parseScope } from '../scopes.js';
+import { issueFromGrant } from './issue-from-grant.js';
+import { grantResources, grantTarget } from './target.js';
+import type { Grant } from './types.js';
+
+const reused = 'The refresh token was already used; its token family is revoked.';
+
+/**
+ * `refresh_token` (RFC 6749 §6): bound to its client, rotated on every use; a rotated token used again is
+ * `invalid_grant` and revokes the whole family (RFC 9700 §4.14.2). `scope` may narrow the consented scope and
+ * `resource` may name any one of the grant's resources, never another.
+ */
+export const refreshToken: Grant = {
+  grantType: 'refresh_token',
+  async handler(ctx, client, params) {
+    const token = params.get('refresh_token');
+    if (token === undefined)
+      throw new OAuthError('invalid_request', 'The refresh_token parameter is missing.');
+    const hash = await sha256(token);
+    const record = await ctx.records.getRefreshToken(hash);
+    if (record === undefined) {
+      const used = await ctx.records.usedRefreshToken(hash);
+      if (used !== undefined) {
+        await ctx.records.revokeGrant(used.grantId);
+        throw new OAuthError('invalid_grant', reused);
+      }
+      throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
+    }
+    if (record.clientId !== client.clientId) {
+      throw new OAuthError('invalid_grant', 'The refresh token was issued to another client.');
+    }
+    const grant = await ctx.records.getGrant(record.grantId);
+    if (grant === undefined)
+      throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
+
+    const requested = parseScope(params.get('scope'))?.filter((scope) => scope !== OFFLINE_ACCESS);
+    if (requested?.some((scope) => !grant.scopes.includes(scope))) {
+      throw new OAuthError('invalid_scope', 'The requested scope exceeds the scope originally granted.');
+    }
+    const scopes = requested === undefined || requested.length === 0 ? grant.scopes : requested;
+    const consented = grantResources(grant.resources, client, ctx.settings);
+    const audience = selectAudience(scopes, grantTarget(params, client, ctx.settings, consented), consented);
+
+    // Rotate: take the token, once. Losing the race means it was used concurrently: treat it as reuse.
+    if ((await ctx.records.consumeRefreshToken(hash)) === undefined) {
+      await ctx.records.revokeGrant(record.grantId);
+      throw new OAuthError('invalid_grant', reused);
+    }
+    await ctx.records.markRefreshTokenUsed(hash, record, ctx.settings.refreshTokenLifetime);
+    return issueFromGrant(ctx, client, record.grantId, grant, audience);
+  },
+};

@@ -1,0 +1,20 @@
+import type { GrantType } from '../config.js';
+import type { Context } from '../context.js';
+import type { Params } from '../http/params.js';
+import type { Client } from '../settings.js';
+
+/** The body of a successful token response (RFC 6749 §5.1). */
+export interface TokenResponseBody {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  /** The effective scope, always returned (RFC 8707 §2.2). */
+  scope: string;
+  refresh_token?: string;
+}
+
+/** A grant type handler, one per file. @internal */
+export interface Grant {
+  readonly grantType: GrantType;
+  handler(ctx: Context, client: Client, params: Params): Promise<TokenResponseBody>;
+}

@@ -1,0 +1,57 @@
+import { OAuthError } from '../errors.js';
+import { Params } from './params.js';
+
+/** The largest request body read, in bytes (64 KiB). Larger bodies get 413 `invalid_request`. */
+export const MAX_BODY_BYTES = 65_536;
+
+const decoder = new TextDecoder();
+
+async function readLimited(request: Request, limit: number): Promise<string> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > limit) throw tooLarge();
+  if (request.body === null) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return decoder.decode(body);
+}
+
+function tooLarge(): OAuthError {
+  return new OAuthError('invalid_request', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, 413);
+}
+
+/**
+ * Reads an `application/x-www-form-urlencoded` body (RFC 6749 §3.2), refusing other content types and bodies over
+ * {@link MAX_BODY_BYTES}, both as `invalid_request`.
+ */
+export async function readForm(request: Request, repeatable: readonly string[] = []): Promise<Params> {
+  const mediaType = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/x-www-form-urlencoded') {
+    throw new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded.');
+  }
+  return new Params(new URLSearchParams(await readLimited(request, MAX_BODY_BYTES)), repeatable);
+}
+
+/** Refuses repeated parameters with `invalid_request`. */
+export function refuseDuplicates(params: Params): void {
+  const name = params.duplicated[0];
+  if (name === undefined) return;
+  const shown = /^[a-z_]{1,40}$/.test(name) ? ` ${name}` : '';
+  throw new OAuthError('invalid_request', `A parameter is repeated:${shown}. Send each parameter once.`);
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { AuthorizationServerConfig } from './config.js';
+import { ConfigurationError } from './errors.js';
+import { createAuthorizationServer } from './server.js';
+import { seedConfig } from './test-helpers.js';
+
+async function fieldOf(config: AuthorizationServerConfig): Promise<string> {
+  try {
+    await createAuthorizationServer(config);
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.message.startsWith(`${error.field}: `)).toBe(true);
+      return error.field;
+    }
+    throw error;
+  }
+  return 'no error';
+}
+
+const base = seedConfig();
+const [invoices, products, orders] = base.resources;
+const [client] = base.clients;
+if (invoices === undefined || products === undefined || orders === undefined || client === undefined) {
+  throw new Error('seed config changed');
+}
+
+describe('configuration is checked at start, naming the field to fix', () => {
+  it.each<[string, Partial<AuthorizationServerConfig>, string]>([
+    ['a relative issuer', { issuer: '/as' }, 'issuer'],
+    ['an issuer with a query', { issuer: 'https://as.example.com?x=1' }, 'issuer'],
+    ['an issuer with a fragment', { issuer: 'https://as.example.com#x' }, 'issuer'],
+    ['an issuer that is not http(s)', { issuer: 'ftp://as.example.com' }, 'issuer'],
+    ['no resources', { resources: [] }, 'resources'],
+    ['a relative resource id', { resources: [{ id: '/invoices', scopes: ['read'] }] }, 'resources[0].id'],
+    [
+      'a resource id with a fragment',
+      { resources: [{ id: 'https://api.example.com#frag', scopes: ['read'] }] },
+      'resources[0].id',
+    ],
+    ['a resource declared twice', { resources: [invoices, invoices] }, 'resources[1].id'],
+    ['a resource without scopes', { resources: [{ id: 'urn:x', scopes: [] }] }, 'resources[0].scopes'],
+    [
+      'offline_access as a resource scope',
+      { resources: [{ id: 'urn:x', scopes: ['offline_access'] }] },
+      'resources[0].scopes[0]',
+    ],
+    ['a scope with a space', { resources: [{ id: 'urn:x', scopes: ['a b'] }] }, 'resources[0].scopes[0]'],
+    ['no clients', { clients: [] }, 'clients'],
+    [
+      'a client scope no resource owns',
+      { clients: [{ ...client, scopes: ['delete'] }] },
+      'clients[0].scopes[0]',
+    ],
+    [
+      'a client scope outside its resources',
+      { clients: [{ ...client, resources: ['https://orders.example.com'], scopes: ['read'] }] },
+      'clients[0].scopes[0]',
+    ],
+    [
+      'an unknown client resource',
+      { clients: [{ ...client, resources: ['urn:nope'] }] },
+      'clients[0].resources[0]',
+    ],
+    [
+      'an unknown grant type',
+      { clients: [{ ...client, grantTypes: ['password' as 'refresh_token'] }] },
+      'clients[0].grantTypes',
+    ],
+    [
+      'a public client with client_credentials',
+      { clients: [{ clientId: 'p', grantTypes: ['client_credentials'], scopes: ['read'] }] },
+      'clients[0].grantTypes',
+    ],
+    [
+      'authorization_code without redirect URIs',
+      { clients: [{ clientId: 'p', grantTypes: ['authorization_code'], scopes: ['read'] }] },
+      'clients[0].redirectUris',
+    ],
+    [
+      'a redirect URI with a fragment',
+      {
+        clients: [
+          {
+            clientId: 'p',
+            grantTypes: ['authorization_code'],
+            redirectUris: ['https://a/cb#x'],
+            scopes: ['read'],
+          },
+        ],
+      },
+      'clients[0].redirectUris[0]',
+    ],
+    [
+      'refresh_token without authorization_code',
+      { clients: [{ ...client, grantTypes: ['client_credentials', 'refresh_token'] }] },
+      'clients[0].grantTypes',
+    ],
+    ['a client registered twice', { clients: [client, client] }, 'clients[1].clientId'],
+    ['nobody to log in for the code flow', { users: [], autoApprove: false }, 'users'],
+    ['autoApprove true without users', { users: [], autoApprove: true }, 'autoApprove'],
+    ['a zero access-token lifetime', { accessTokenLifetime: 0 }, 'accessTokenLifetime'],
+    ['a fractional code lifetime', { authorizationCodeLifetime: 1.5 }, 'authorizationCodeLifetime'],
+    ['an unsupported algorithm', { signingAlgorithm: 'HS256' as 'RS256' }, 'signingAlgorithm'],
+  ])('refuses %s', async (_case, overrides, field) => {
+    expect(await fieldOf({ ...base, ...overrides })).toBe(field);
+  });
+
+  it('accepts URN resource ids, a path in the issuer and autoApprove true with users', async () => {
+    const as = await createAuthorizationServer({
+      ...base,
+      issuer: 'https://as.example.com/tenant',
+      autoApprove: true,
+    });
+    expect(as.issuer).toBe('https://as.example.com/tenant');
+  });
+});
