@@ -16,42 +16,51 @@ export interface FetchJsonOptions {
  * attack; either way it is not used).
  */
 export async function fetchJson(url: string, options: FetchJsonOptions): Promise<Record<string, unknown>> {
+  const { timeoutMs, maxBytes } = options;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // The deadline is raced against every wait as well as passed as a signal: a `fetch` that ignores its signal (some
+  // wrappers and polyfills do) or a body stream that never settles must still not hold a request past it.
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new FetchError(`GET ${url} timed out after ${timeoutMs} ms`);
+      reject(error);
+      controller.abort(error);
+    }, timeoutMs);
+  });
+  deadline.catch(() => {}); // only ever observed through Promise.race
   try {
     let response: Response;
     try {
-      response = await options.fetch(url, {
+      const request = options.fetch(url, {
         method: 'GET',
         headers: { accept: 'application/json, application/jwk-set+json' },
         redirect: 'manual',
         signal: controller.signal,
       });
+      response = await Promise.race([request, deadline]);
     } catch (cause) {
-      throw new FetchError(
-        controller.signal.aborted
-          ? `GET ${url} timed out after ${options.timeoutMs} ms`
-          : `GET ${url} failed`,
-        { cause },
-      );
+      if (controller.signal.aborted) throw controller.signal.reason;
+      throw new FetchError(`GET ${url} failed`, { cause });
     }
     if (response.status !== 200) {
-      await response.body?.cancel().catch(() => {});
+      discard(response);
       throw new FetchError(
         `GET ${url} answered ${response.status}; expected 200 (redirects are not followed)`,
       );
     }
-    const declared = Number(response.headers.get('content-length'));
-    if (Number.isFinite(declared) && declared > options.maxBytes) {
-      await response.body?.cancel().catch(() => {});
-      throw new FetchError(`GET ${url}: body of ${declared} bytes exceeds the limit of ${options.maxBytes}`);
+    const declared = response.headers.get('content-length');
+    if (declared !== null && Number(declared) > maxBytes) {
+      discard(response);
+      throw new FetchError(`GET ${url}: body of ${declared} bytes exceeds the limit of ${maxBytes}`);
     }
-    const text = await readLimited(response, options.maxBytes, url, controller.signal);
+    const bytes = await readLimited(response, url, options, deadline);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      // Strict UTF-8: a key set that is not valid UTF-8 is broken, and replacement characters could alter a kid.
+      parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
     } catch (cause) {
-      throw new FetchError(`GET ${url}: body is not JSON`, { cause });
+      throw new FetchError(`GET ${url}: body is not UTF-8 JSON`, { cause });
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new FetchError(`GET ${url}: body is not a JSON object`);
@@ -62,33 +71,40 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
   }
 }
 
+/** Releases an unwanted body without waiting: a stalled body's cancel must not hold the request. */
+function discard(response: Response): void {
+  response.body?.cancel().catch(() => {});
+}
+
 async function readLimited(
   response: Response,
-  maxBytes: number,
   url: string,
-  signal: AbortSignal,
-): Promise<string> {
-  if (!response.body) return '';
+  { maxBytes, timeoutMs }: FetchJsonOptions,
+  deadline: Promise<never>,
+): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array(0);
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw new FetchError(`GET ${url}: body exceeds the limit of ${maxBytes} bytes`);
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await Promise.race([reader.read(), deadline]);
+    } catch (cause) {
+      reader.cancel().catch(() => {});
+      if (cause instanceof FetchError) {
+        throw new FetchError(`GET ${url}: timed out after ${timeoutMs} ms while reading the body`);
       }
-      chunks.push(value);
+      throw new FetchError(`GET ${url}: reading the body failed`, { cause });
     }
-  } catch (cause) {
-    if (cause instanceof FetchError) throw cause;
-    throw new FetchError(
-      signal.aborted ? `GET ${url}: timed out while reading the body` : `GET ${url}: reading the body failed`,
-      { cause },
-    );
+    if (chunk.done) break;
+    total += chunk.value.byteLength;
+    // Counted after decompression, so a small compressed body cannot expand past the limit.
+    if (total > maxBytes) {
+      reader.cancel().catch(() => {});
+      throw new FetchError(`GET ${url}: body exceeds the limit of ${maxBytes} bytes`);
+    }
+    chunks.push(chunk.value);
   }
   const bytes = new Uint8Array(total);
   let offset = 0;
@@ -96,5 +112,5 @@ async function readLimited(
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  return bytes;
 }

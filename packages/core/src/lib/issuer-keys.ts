@@ -40,6 +40,9 @@ interface LoadedSet {
   fetchedAt: number;
 }
 
+/** A published key's import result per algorithm; failures are remembered so bad material is parsed once. */
+type Imported = VerificationKey | { failed: unknown };
+
 /**
  * One issuer's signing keys: fetched once, shared by every request, refreshed in the background after `maxAgeMs`,
  * refetched on an unknown `kid` at most once per `cooldownMs`, and kept serving for `staleIfErrorMs` past their
@@ -51,7 +54,7 @@ export class IssuerKeys {
   private lastFailure: { at: number; error: unknown } | undefined;
   private lastUnknownKidFetch = Number.NEGATIVE_INFINITY;
   private jwksUri: string | undefined;
-  private readonly imported = new WeakMap<JsonWebKey, Map<JwsAlgorithm, VerificationKey>>();
+  private readonly imported = new WeakMap<JsonWebKey, Map<JwsAlgorithm, Imported>>();
   private secretKeys: Map<JwsAlgorithm, VerificationKey> | undefined;
   /** Fetches made so far (key sets and metadata documents), for diagnostics and tests. */
   fetchCount = 0;
@@ -71,23 +74,33 @@ export class IssuerKeys {
    */
   async candidates(alg: JwsAlgorithm, kid: string | undefined): Promise<VerificationKey[]> {
     if (this.source.kind === 'secret') return [await this.secretKey(alg)];
-    let set = await this.usableSet();
+    const { set, waited } = await this.usableSet();
     let fitting = select(set.keys, alg, kid);
-    if (
-      fitting.length === 0 &&
-      kid !== undefined &&
-      !set.keys.some((k) => k.kid === kid) &&
-      this.mayRefetch()
-    ) {
-      // A kid we have never seen: the issuer may have rotated. Refetch, but at most once per cooldown.
-      this.lastUnknownKidFetch = this.settings.now();
-      set = await this.refresh().catch(() => set);
-      fitting = select(set.keys, alg, kid);
+    let cause: unknown;
+    // A kid we have never seen: the issuer may have rotated. A request that just waited for a fetch already holds
+    // the newest set, and a kid that is known but does not fit gains nothing from a refetch.
+    if (fitting.length === 0 && kid !== undefined && !waited && !set.keys.some((k) => k.kid === kid)) {
+      try {
+        const latest = await this.refetchForUnknownKid();
+        if (latest) fitting = select(latest.keys, alg, kid);
+      } catch (error) {
+        cause = error;
+      }
     }
-    if (fitting.length === 0) {
-      throw invalidToken('unknown_key', 'The token was signed with a key this API does not accept.');
+    const keys: VerificationKey[] = [];
+    for (const jwk of fitting) {
+      const imported = await this.importKey(jwk, alg);
+      if ('failed' in imported) cause ??= imported.failed;
+      else keys.push(imported);
     }
-    return Promise.all(fitting.map((jwk) => this.importKey(jwk, alg)));
+    if (keys.length === 0) {
+      throw invalidToken(
+        'unknown_key',
+        'The token was signed with a key this API does not accept.',
+        cause === undefined ? {} : { cause },
+      );
+    }
+    return keys;
   }
 
   /** A stable identity for `key`, valid across refetches of an unchanged key. */
@@ -107,16 +120,28 @@ export class IssuerKeys {
     return set.fingerprints.has(handle.fingerprint);
   }
 
-  private mayRefetch(): boolean {
-    if (this.source.kind === 'static') return false;
-    return this.settings.now() - this.lastUnknownKidFetch >= this.settings.cooldownMs;
+  /**
+   * The newest set for a kid missing from the current one, or `undefined` when the cooldown forbids a fetch. A fetch
+   * already under way (a background refresh, another request's refetch) is joined at no cost, so the requests that
+   * arrive with a new kid during a rotation all wait for that one fetch instead of being refused; otherwise at most
+   * one fetch per cooldown, so a flood of made-up kids cannot become a flood of fetches.
+   */
+  private refetchForUnknownKid(): Promise<LoadedSet> | undefined {
+    if (this.source.kind === 'static') return undefined;
+    if (!this.inflight) {
+      const now = this.settings.now();
+      if (now - this.lastUnknownKidFetch < this.settings.cooldownMs) return undefined;
+      this.lastUnknownKidFetch = now;
+    }
+    return this.refresh();
   }
 
-  private async usableSet(): Promise<LoadedSet> {
+  /** A set that may serve now; `waited` when this request had to wait for it to be fetched. */
+  private async usableSet(): Promise<{ set: LoadedSet; waited: boolean }> {
     const set = this.current;
     if (set && this.isServable(set)) {
       this.refreshIfOld(set);
-      return set;
+      return { set, waited: false };
     }
     // Nothing usable: the request has to wait for keys, unless a fetch failed a moment ago.
     const failure = this.lastFailure;
@@ -125,7 +150,7 @@ export class IssuerKeys {
       throw this.unavailable(failure.error, failure.at + this.settings.errorBackoffMs - now);
     }
     try {
-      return await this.refresh();
+      return { set: await this.refresh(), waited: true };
     } catch (error) {
       throw this.unavailable(error, this.settings.errorBackoffMs);
     }
@@ -217,25 +242,26 @@ export class IssuerKeys {
     );
   }
 
-  private async importKey(jwk: JsonWebKey, alg: JwsAlgorithm): Promise<VerificationKey> {
+  /**
+   * Published but unusable key material counts as absent: it must not hide another key with the same kid that
+   * works, and it is parsed once per fetched set, not on every request that names it.
+   */
+  private async importKey(jwk: JsonWebKey, alg: JwsAlgorithm): Promise<Imported> {
     let byAlg = this.imported.get(jwk);
     if (!byAlg) {
       byAlg = new Map();
       this.imported.set(jwk, byAlg);
     }
-    let key = byAlg.get(alg);
-    if (!key) {
+    let imported = byAlg.get(alg);
+    if (!imported) {
       try {
-        key = await importVerificationKey(jwk, alg, this.settings.backend);
-      } catch (cause) {
-        // Published but unusable key material: treat as if the key were absent.
-        throw invalidToken('unknown_key', 'The token was signed with a key this API does not accept.', {
-          cause,
-        });
+        imported = await importVerificationKey(jwk, alg, this.settings.backend);
+      } catch (failed) {
+        imported = { failed };
       }
-      byAlg.set(alg, key);
+      byAlg.set(alg, imported);
     }
-    return key;
+    return imported;
   }
 
   private async secretKey(alg: JwsAlgorithm): Promise<VerificationKey> {
@@ -258,8 +284,22 @@ function select(keys: JsonWebKey[], alg: JwsAlgorithm, kid: string | undefined):
   return keys.filter((jwk) => (kid === undefined || jwk.kid === kid) && keyFits(jwk, alg));
 }
 
+/**
+ * A key's identity for the verified-token cache. It covers what decides whether the key may be used (`alg`, `use`,
+ * `key_ops`) as well as the material, so a key republished as `use: "enc"` or for another algorithm stops vouching
+ * for the tokens it checked.
+ */
 function fingerprint(jwk: JsonWebKey): string {
-  return [jwk.kty, jwk.kid ?? '', jwk.crv ?? '', jwk.n ?? '', jwk.e ?? '', jwk.x ?? '', jwk.y ?? ''].join(
-    '|',
-  );
+  return JSON.stringify([
+    jwk.kty,
+    jwk.kid,
+    jwk.crv,
+    jwk.n,
+    jwk.e,
+    jwk.x,
+    jwk.y,
+    jwk.alg,
+    jwk.use,
+    Array.isArray(jwk.key_ops) ? [...jwk.key_ops].sort() : jwk.key_ops,
+  ]);
 }
