@@ -1,0 +1,117 @@
+import {
+  type AccessToken,
+  isAuthError,
+  type ScopeMatch,
+  type Verifier,
+  type VerifierOptions,
+} from '@audguard/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { type GuardState, resolveGuard } from './setup.js';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /**
+       * The verified access token, set by audguard's `guard()`. `undefined` before the guard ran, and for anonymous
+       * requests when the guard has `credentialsRequired: false`. For typed claims, see `AuthenticatedRequest`.
+       */
+      auth?: AccessToken | undefined;
+    }
+  }
+}
+
+/** Options of {@link guard}, beside the verifier's own. */
+export interface GuardOptions {
+  /**
+   * `true` (default): a request without credentials gets 401. `false`: it passes with `req.auth` undefined — a
+   * presented-but-bad token is still refused.
+   */
+  credentialsRequired?: boolean;
+  /** Scopes every request through this guard needs (403 `insufficient_scope` otherwise). Default: none. */
+  scopes?: readonly string[];
+  /** How `scopes` combine: `'all'` (default) or `'any'`. */
+  scopeMatch?: ScopeMatch;
+  /**
+   * Who renders refusals. `'respond'` (default): the guard answers with the RFC 6750 response from
+   * `verifier.errorResponse()`. `'next'`: the `AuthError` goes to `next(err)`, for your error middleware. Other
+   * errors always go to `next(err)`.
+   */
+  errors?: 'respond' | 'next';
+}
+
+/**
+ * A request that went through {@link guard} with credentials required: `req.auth` is set, with your claims' type.
+ *
+ * @example
+ * ```ts
+ * app.get('/me', (req, res) => {
+ *   const { auth } = req as AuthenticatedRequest<{ tenant: string }>;
+ *   res.json({ tenant: auth.claims.tenant });
+ * });
+ * ```
+ */
+export type AuthenticatedRequest<Claims extends object = Record<string, unknown>> = Request & {
+  auth: AccessToken<Claims>;
+};
+
+/** @internal Where `requireScopes` finds the guard that ran on a request. */
+const GUARD = Symbol.for('audguard.express.guard');
+type ErrorMode = NonNullable<GuardOptions['errors']>;
+type GuardedRequest = Request & { [GUARD]?: GuardState<ErrorMode> };
+
+/**
+ * Authenticates every request (RFC 6750 extraction, then the verifier's checks) and sets `req.auth`. Refusals are
+ * answered with the RFC 6750 status, `WWW-Authenticate` and JSON body, unless `errors: 'next'`. Options are checked
+ * here, once: a mistake throws a `ConfigurationError`.
+ *
+ * @typeParam Claims - Your issuer's claims (default: any claim, `unknown`). Type `req.auth` in handlers with `AuthenticatedRequest<Claims>`.
+ * @param optionsOrVerifier - Verifier options (plus {@link GuardOptions}), or a verifier from `createVerifier()` to
+ *   share its key and token caches between guards.
+ * @param options - Guard options, when the first argument is a verifier.
+ *
+ * @example
+ * ```ts
+ * app.use(guard({ issuer: 'https://as.example.com', audience: 'https://orders.example.com' }));
+ * app.get('/orders', requireScopes('orders:read'), (req, res) => res.json({ subject: req.auth?.subject }));
+ * ```
+ */
+export function guard<Claims extends object = Record<string, unknown>>(
+  optionsOrVerifier: Verifier<Claims> | (VerifierOptions & GuardOptions),
+  options?: GuardOptions,
+): RequestHandler {
+  const state = resolveGuard<ErrorMode>(optionsOrVerifier, options, ['respond', 'next']);
+  const { verifier, authenticate } = state;
+  return async function audguardGuard(req: Request, res: Response, next: NextFunction): Promise<void> {
+    let token: AccessToken | undefined;
+    try {
+      // Express's request already is what the core reads (method, url, rawHeaders, headers, body).
+      token = await verifier.authenticate(req, authenticate);
+    } catch (error) {
+      refuse(state, error, res, next);
+      return;
+    }
+    req.auth = token;
+    (req as GuardedRequest)[GUARD] = state;
+    next();
+  };
+}
+
+/** @internal The guard that ran on `req`, if any. */
+export function guardOf(req: Request): GuardState<ErrorMode> | undefined {
+  return (req as GuardedRequest)[GUARD];
+}
+
+/** @internal Answers an `AuthError` (or hands it to `next`); anything else goes to `next` untouched. */
+export function refuse(
+  state: GuardState<ErrorMode>,
+  error: unknown,
+  res: Response,
+  next: NextFunction,
+): void {
+  if (state.errors === 'next' || !isAuthError(error)) {
+    next(error);
+    return;
+  }
+  const { status, headers, body } = state.verifier.errorResponse(error);
+  res.status(status).set(headers).json(body);
+}

@@ -1,0 +1,123 @@
+import {
+  type AuthenticateOptions,
+  ConfigurationError,
+  createVerifier,
+  type ScopeMatch,
+  type Verifier,
+  type VerifierOptions,
+} from '@audguard/core';
+
+/** @internal Everything a guard decided at setup; shared by every request it sees. */
+export interface GuardState<Mode extends string = never> {
+  readonly verifier: Verifier<object>;
+  readonly authenticate: Readonly<AuthenticateOptions>;
+  /** Who renders refusals, for adapters that offer a choice (the first mode is the default). */
+  readonly errors: Mode;
+}
+
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+function fail(message: string): never {
+  throw new ConfigurationError(`audguard: ${message}`);
+}
+
+/**
+ * @internal Resolves `guard(optionsOrVerifier, guardOptions?)` once, at setup: builds the verifier when given its
+ * options, and checks the guard options with messages that say what to fix. `modes` lists the values of the
+ * adapter's `errors` option, default first; with none, the adapter has no such option.
+ */
+export function resolveGuard<Mode extends string = never>(
+  first: unknown,
+  second: unknown,
+  modes: readonly Mode[] = [],
+): GuardState<Mode> {
+  const guardKeys = ['credentialsRequired', 'scopes', 'scopeMatch', ...(modes.length > 0 ? ['errors'] : [])];
+  if (typeof first !== 'object' || first === null) {
+    fail('guard() needs verifier options ({ issuer, audience, ... }) or a verifier from createVerifier().');
+  }
+  if (second !== undefined && (typeof second !== 'object' || second === null)) {
+    fail('guard(): the second argument must be an options object.');
+  }
+  const extra = (second ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(extra)) {
+    if (!guardKeys.includes(key)) {
+      fail(`guard(): unknown option ${JSON.stringify(key)}; guard options are ${guardKeys.join(', ')}.`);
+    }
+  }
+
+  let verifier: Verifier<object>;
+  let options: Record<string, unknown>;
+  if (isVerifier(first)) {
+    verifier = first;
+    options = extra;
+  } else {
+    const { credentialsRequired, scopes, scopeMatch, errors, ...verifierOptions } = first as Record<
+      string,
+      unknown
+    >;
+    verifier = createVerifier(verifierOptions as unknown as VerifierOptions);
+    options = { credentialsRequired, scopes, scopeMatch, errors, ...extra };
+  }
+
+  const authenticate: AuthenticateOptions = {};
+  const { credentialsRequired, scopes, scopeMatch, errors } = options;
+  if (credentialsRequired !== undefined) {
+    if (typeof credentialsRequired !== 'boolean') fail('guard(): credentialsRequired must be true or false.');
+    authenticate.credentialsRequired = credentialsRequired as boolean;
+  }
+  if (scopes !== undefined) {
+    if (!Array.isArray(scopes)) fail("guard(): scopes must be an array, e.g. ['orders:read'].");
+    authenticate.scopes = checkScopeList(scopes as unknown[], 'guard(): scopes', true);
+  }
+  if (scopeMatch !== undefined) {
+    if (scopeMatch !== 'all' && scopeMatch !== 'any') fail("guard(): scopeMatch must be 'all' or 'any'.");
+    authenticate.scopeMatch = scopeMatch as ScopeMatch;
+  }
+  if (errors !== undefined && !(modes as readonly unknown[]).includes(errors)) {
+    fail(
+      modes.length === 0
+        ? 'guard(): unknown option "errors".'
+        : `guard(): errors must be ${modes.map((m) => `'${m}'`).join(' or ')}.`,
+    );
+  }
+  return Object.freeze({
+    verifier,
+    authenticate: Object.freeze(authenticate),
+    errors: ((errors as Mode | undefined) ?? modes[0]) as Mode,
+  });
+}
+
+/** @internal Checks a list of required scopes at setup (each an RFC 6749 scope-token). */
+export function checkScopeList(
+  scopes: readonly unknown[],
+  where: string,
+  allowEmpty = false,
+): readonly string[] {
+  if (scopes.length === 0 && !allowEmpty) fail(`${where} needs at least one scope.`);
+  for (const scope of scopes) {
+    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
+      fail(
+        `${where}: ${JSON.stringify(scope)} is not a scope; pass each scope as its own non-empty string ` +
+          'without spaces, quotes or backslashes.',
+      );
+    }
+  }
+  return Object.freeze([...(scopes as string[])]);
+}
+
+/** @internal The error for `requireScopes()` on a route that `guard()` did not run on first. */
+export function notMounted(name: string): ConfigurationError {
+  return new ConfigurationError(
+    `audguard: ${name} found no guard on this request; mount guard() before it (app.use(guard(...))).`,
+  );
+}
+
+function isVerifier(value: object): value is Verifier<object> {
+  const v = value as Partial<Record<keyof Verifier, unknown>>;
+  return (
+    typeof v.authenticate === 'function' &&
+    typeof v.checkScopes === 'function' &&
+    typeof v.errorResponse === 'function'
+  );
+}

@@ -1,0 +1,130 @@
+import {
+  type AccessToken,
+  isAuthError,
+  type NodeRequestLike,
+  type ScopeMatch,
+  type Verifier,
+  type VerifierOptions,
+} from '@audguard/core';
+import type { Context, Middleware, Next, ParameterizedContext } from 'koa';
+import { type GuardState, resolveGuard } from './setup.js';
+
+declare module 'koa' {
+  interface DefaultState {
+    /**
+     * The verified access token, set by audguard's `guard()`: `undefined` before the guard ran, or for anonymous
+     * requests with `credentialsRequired: false`. Middleware typed with `AuthState` sees it as `AccessToken<Claims>`.
+     */
+    auth?: AccessToken | undefined;
+  }
+}
+
+/** Options of {@link guard}, beside the verifier's own. */
+export interface GuardOptions {
+  /**
+   * `true` (default): a request without credentials gets 401. `false`: it passes with `ctx.state.auth` undefined —
+   * a presented-but-bad token is still refused.
+   */
+  credentialsRequired?: boolean;
+  /** Scopes every request through this guard needs (403 `insufficient_scope` otherwise). Default: none. */
+  scopes?: readonly string[];
+  /** How `scopes` combine: `'all'` (default) or `'any'`. */
+  scopeMatch?: ScopeMatch;
+  /**
+   * Who renders refusals. `'respond'` (default): the guard sets the RFC 6750 status, headers and JSON body from
+   * `verifier.errorResponse()`. `'throw'`: it throws the `AuthError`, for a try/catch upstream. Other errors are
+   * always thrown.
+   */
+  errors?: 'respond' | 'throw';
+}
+
+/** `ctx.state` after {@link guard} with credentials required: `ctx.state.auth` is the token. */
+export interface AuthState<Claims extends object = Record<string, unknown>> {
+  auth: AccessToken<Claims>;
+}
+
+/** `ctx.state` after {@link guard} with `credentialsRequired: false`: the token, or `undefined`. */
+export interface OptionalAuthState<Claims extends object = Record<string, unknown>> {
+  auth: AccessToken<Claims> | undefined;
+}
+
+/** @internal Where `requireScopes` finds the guard that ran on a request. */
+const GUARD = Symbol.for('audguard.koa.guard');
+type ErrorMode = NonNullable<GuardOptions['errors']>;
+type GuardedContext = Context & { [GUARD]?: GuardState<ErrorMode> };
+
+/**
+ * Authenticates every request (RFC 6750 extraction, then the verifier's checks) and sets `ctx.state.auth`.
+ * Refusals are answered with the RFC 6750 status, `WWW-Authenticate` and JSON body, unless `errors: 'throw'`.
+ * Options are checked here, once: a mistake throws a `ConfigurationError`.
+ *
+ * @typeParam Claims - Your issuer's claims (default: any claim, `unknown`). Flows into `ctx.state.auth`.
+ * @param optionsOrVerifier - Verifier options (plus {@link GuardOptions}), or a verifier from `createVerifier()` to
+ *   share its key and token caches between guards.
+ * @param options - Guard options, when the first argument is a verifier.
+ *
+ * @example
+ * ```ts
+ * app.use(guard({ issuer: 'https://as.example.com', audience: 'https://inventory.example.com' }));
+ * router.get('/items', requireScopes('inventory:read'), (ctx) => { ctx.body = { subject: ctx.state.auth?.subject }; });
+ * ```
+ */
+export function guard<Claims extends object = Record<string, unknown>>(
+  verifier: Verifier<Claims>,
+  options?: GuardOptions & { credentialsRequired?: true },
+): Middleware<AuthState<Claims>>;
+export function guard<Claims extends object = Record<string, unknown>>(
+  options: VerifierOptions & GuardOptions & { credentialsRequired?: true },
+): Middleware<AuthState<Claims>>;
+export function guard<Claims extends object = Record<string, unknown>>(
+  verifier: Verifier<Claims>,
+  options: GuardOptions,
+): Middleware<OptionalAuthState<Claims>>;
+export function guard<Claims extends object = Record<string, unknown>>(
+  options: VerifierOptions & GuardOptions,
+): Middleware<OptionalAuthState<Claims>>;
+export function guard<Claims extends object = Record<string, unknown>>(
+  optionsOrVerifier: Verifier<Claims> | (VerifierOptions & GuardOptions),
+  options?: GuardOptions,
+): Middleware<AuthState<Claims>> | Middleware<OptionalAuthState<Claims>> {
+  const state = resolveGuard<ErrorMode>(optionsOrVerifier, options, ['respond', 'throw']);
+  const { verifier, authenticate } = state;
+  return async function audguardGuard(
+    ctx: ParameterizedContext<OptionalAuthState<Claims>>,
+    next: Next,
+  ): Promise<void> {
+    let token: AccessToken | undefined;
+    try {
+      token = await verifier.authenticate(nodeRequest(ctx), authenticate);
+    } catch (error) {
+      refuse(state, error, ctx);
+      return;
+    }
+    ctx.state.auth = token as AccessToken<Claims> | undefined;
+    (ctx as unknown as GuardedContext)[GUARD] = state;
+    await next();
+  };
+}
+
+/** @internal The guard that ran on `ctx`, if any. */
+export function guardOf(ctx: ParameterizedContext): GuardState<ErrorMode> | undefined {
+  return (ctx as GuardedContext)[GUARD];
+}
+
+/** @internal Answers an `AuthError` (or throws it, with `errors: 'throw'`); anything else is thrown untouched. */
+export function refuse(state: GuardState<ErrorMode>, error: unknown, ctx: ParameterizedContext): void {
+  if (state.errors === 'throw' || !isAuthError(error)) throw error;
+  const { status, headers, body } = state.verifier.errorResponse(error);
+  ctx.status = status;
+  ctx.set(headers);
+  ctx.body = body;
+}
+
+/** What the core reads: Koa's Node request, plus the body a body parser left on `ctx.request`. */
+function nodeRequest(ctx: ParameterizedContext): NodeRequestLike {
+  const req = ctx.req;
+  const body = (ctx.request as { body?: unknown }).body;
+  // Without a parsed body, the Node request already is what the core reads: nothing to allocate.
+  if (body === undefined) return req;
+  return { method: req.method, url: req.url, rawHeaders: req.rawHeaders, headers: req.headers, body };
+}
