@@ -1,0 +1,161 @@
+// Starts the whole sample stack: the reference authorization server and three APIs, each guarding its own resource.
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type AuthorizationServer, createAuthorizationServer } from '@audguard/authorization-server';
+import { getRequestListener } from '@hono/node-server';
+import { inventoryApi } from './apis/inventory.js';
+import { invoicesApi } from './apis/invoices.js';
+import { ordersApi } from './apis/orders.js';
+
+export type Service = 'as' | 'orders' | 'invoices' | 'inventory';
+export type Api = Exclude<Service, 'as'>;
+export const APIS: readonly Api[] = ['orders', 'invoices', 'inventory'];
+
+/** Clients registered at the authorization server. */
+export const CLIENTS = {
+  /** A backend job: client_credentials, may read every API. */
+  service: { clientId: 'reporting-job', clientSecret: 'reporting-job-secret' },
+  /** A browser app: public client, authorization code + PKCE, refresh tokens. */
+  webApp: { clientId: 'web-app', redirectUri: 'http://127.0.0.1:3000/callback' },
+} as const;
+
+export interface StackOptions {
+  /** Ports for the authorization server and the three APIs; 0 picks free ones. Default 4000–4003. */
+  ports?: Partial<Record<Service, number>>;
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** Access-token lifetime at the authorization server, in seconds. Default 300. */
+  accessTokenLifetime?: number;
+}
+
+export interface Stack {
+  /** Base URL of each service. Each API's URL is also its resource identifier. */
+  urls: Record<Service, string>;
+  authorizationServer: AuthorizationServer;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORTS: Record<Service, number> = {
+  as: 4000,
+  orders: 4001,
+  invoices: 4002,
+  inventory: 4003,
+};
+
+const SCOPES: Record<Api, string[]> = {
+  orders: ['orders:read', 'orders:write', 'audit:read'],
+  invoices: ['invoices:read', 'audit:read'],
+  inventory: ['inventory:read'],
+};
+
+/**
+ * Binds every port first (so each service knows every URL), then attaches the handlers. A port in use fails with a
+ * message naming the service and the port.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const host = options.host ?? '127.0.0.1';
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const servers = {} as Record<Service, Server>;
+  const urls = {} as Record<Service, string>;
+  try {
+    for (const service of ['as', ...APIS] as const) {
+      servers[service] = await bind(service, ports[service], host);
+      urls[service] = `http://${host}:${(servers[service].address() as AddressInfo).port}`;
+    }
+  } catch (error) {
+    await Promise.all(Object.values(servers).map(close));
+    throw error;
+  }
+
+  // The authorization server knows the three APIs as resources. `audit:read` belongs to orders and invoices; a token
+  // asked for it without `resource` names both (multi-audience). Inventory requires a resource indicator.
+  const authorizationServer = await createAuthorizationServer({
+    issuer: urls.as,
+    resources: [
+      { id: urls.orders, name: 'Orders API', scopes: SCOPES.orders },
+      { id: urls.invoices, name: 'Invoices API', scopes: SCOPES.invoices },
+      { id: urls.inventory, name: 'Inventory API', scopes: SCOPES.inventory, requireResourceIndicator: true },
+    ],
+    clients: [
+      {
+        ...CLIENTS.service,
+        name: 'Reporting job',
+        grantTypes: ['client_credentials'],
+        scopes: ['orders:read', 'invoices:read', 'inventory:read', 'audit:read'],
+      },
+      {
+        clientId: CLIENTS.webApp.clientId,
+        name: 'Web app',
+        grantTypes: ['authorization_code', 'refresh_token'],
+        redirectUris: [CLIENTS.webApp.redirectUri],
+        scopes: ['orders:read', 'orders:write', 'invoices:read'],
+      },
+    ],
+    users: [{ username: 'alice', password: 'alice-password', subject: 'alice' }],
+    autoApprove: 'alice', // a demo: no login page in the way
+    accessTokenLifetime: options.accessTokenLifetime ?? 300,
+  });
+
+  const issuer = urls.as;
+  servers.as.on(
+    'request',
+    getRequestListener((request) => authorizationServer.fetch(request)),
+  );
+  servers.orders.on('request', ordersApi({ issuer, resource: urls.orders, audiencePolicy: 'any' }));
+  const invoices = invoicesApi({ issuer, resource: urls.invoices, audiencePolicy: 'exclusive' });
+  servers.invoices.on('request', getRequestListener(invoices.fetch));
+  servers.inventory.on(
+    'request',
+    inventoryApi({ issuer, resource: urls.inventory, audiencePolicy: 'any' }).callback(),
+  );
+
+  return {
+    urls,
+    authorizationServer,
+    close: async () => {
+      await Promise.all(Object.values(servers).map(close));
+    },
+  };
+}
+
+async function bind(service: Service, port: number, host: string): Promise<Server> {
+  const server = createServer();
+  server.keepAliveTimeout = 1000;
+  server.listen(port, host);
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new Error(
+        `Port ${port} on ${host} is already in use, so the ${label(service)} cannot start. ` +
+          'Stop what is using it, or pick other ports with AUDGUARD_PORT_BASE=5000 (uses 5000–5003).',
+      );
+    }
+    throw error;
+  }
+  return server;
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+export function label(service: Service): string {
+  return service === 'as' ? 'authorization server' : `${service} API`;
+}
+
+/** Ports from AUDGUARD_PORT_BASE (base, base+1, base+2, base+3), else the defaults. */
+export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<Service, number> {
+  const base = env.AUDGUARD_PORT_BASE;
+  if (base === undefined) return DEFAULT_PORTS;
+  const n = Number(base);
+  if (!Number.isInteger(n) || n < 1 || n > 65532) {
+    throw new Error(`AUDGUARD_PORT_BASE must be a port number (1–65532); got ${JSON.stringify(base)}.`);
+  }
+  return { as: n, orders: n + 1, invoices: n + 2, inventory: n + 3 };
+}
