@@ -42,17 +42,36 @@ export async function extractBearerToken(
   request: AuthenticateRequest,
   methods: BearerMethods,
 ): Promise<string | undefined> {
-  const found: string[] = [];
-  const web = isWebRequest(request);
+  const found = headerAndQueryTokens(request, methods);
+  // A form body is only read when body tokens are enabled: reading every POST body to refuse it would cost more
+  // than it protects.
+  const method = (request.method ?? 'GET').toUpperCase();
+  if (methods.body && method !== 'GET' && method !== 'HEAD') found.push(...(await bodyTokens(request)));
+  return single(found);
+}
 
-  const headerValues = web ? webAuthorization(request) : nodeAuthorization(request.rawHeaders);
+/**
+ * @internal The synchronous path of {@link extractBearerToken} when body tokens are off: the header and the query
+ * are all there is to read, and a per-request promise would be pure overhead.
+ */
+export function extractBearerTokenSync(
+  request: AuthenticateRequest,
+  methods: BearerMethods,
+): string | undefined {
+  return single(headerAndQueryTokens(request, methods));
+}
+
+function headerAndQueryTokens(request: AuthenticateRequest, methods: BearerMethods): string[] {
+  const found: string[] = [];
+  const headerValues = isWebRequest(request)
+    ? webAuthorization(request)
+    : nodeAuthorization(request.rawHeaders);
   if (headerValues !== undefined) {
     if (typeof headerValues !== 'string') {
       throw invalidRequest('multiple_credentials', 'The request carries more than one Authorization header.');
     }
     found.push(parseAuthorization(headerValues));
   }
-
   const url = request.url;
   if (url?.includes('access_token')) {
     const query = queryTokens(url);
@@ -64,14 +83,10 @@ export async function extractBearerToken(
     }
     found.push(...query);
   }
+  return found;
+}
 
-  // A form body is only read when body tokens are enabled: reading every POST body to refuse it would cost more
-  // than it protects.
-  if (methods.body) {
-    const method = (request.method ?? 'GET').toUpperCase();
-    if (method !== 'GET' && method !== 'HEAD') found.push(...(await bodyTokens(request, web)));
-  }
-
+function single(found: string[]): string | undefined {
   if (found.length > 1) {
     throw invalidRequest(
       'multiple_credentials',
@@ -148,9 +163,9 @@ function queryTokens(url: string): string[] {
 
 const FORM = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
-async function bodyTokens(request: AuthenticateRequest, web: boolean): Promise<string[]> {
-  if (web) {
-    const req = request as Request;
+async function bodyTokens(request: AuthenticateRequest): Promise<string[]> {
+  if (isWebRequest(request)) {
+    const req = request;
     if (!req.body || !FORM.test(req.headers.get('content-type') ?? '')) return [];
     // Read a copy so the application can still read the body.
     return new URLSearchParams(await req.clone().text()).getAll('access_token');

@@ -1,6 +1,11 @@
 import { LRUCache } from 'lru-cache';
 import { AuthError, invalidToken } from './errors.js';
-import { type AuthenticateRequest, extractBearerToken, missingToken } from './extract.js';
+import {
+  type AuthenticateRequest,
+  extractBearerToken,
+  extractBearerTokenSync,
+  missingToken,
+} from './extract.js';
 import { expectedSignatureLength, isSupportedAlgorithm, type VerificationKey } from './lib/crypto.js';
 import { IssuerKeys, type KeyHandle } from './lib/issuer-keys.js';
 import { decodeJws } from './lib/jwt.js';
@@ -111,7 +116,10 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     request: AuthenticateRequest,
     options: AuthenticateOptions = {},
   ): Promise<AccessToken<Claims> | undefined> {
-    const token = await extractBearerToken(request, this.options.bearerMethods);
+    const methods = this.options.bearerMethods;
+    const token = methods.body
+      ? await extractBearerToken(request, methods)
+      : extractBearerTokenSync(request, methods);
     if (token === undefined) {
       if (options.credentialsRequired === false) return undefined;
       throw missingToken();

@@ -1,12 +1,13 @@
 import {
   type AccessToken,
+  type GuardState,
   isAuthError,
+  resolveGuard,
   type ScopeMatch,
   type Verifier,
   type VerifierOptions,
 } from '@audguard/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { type GuardState, resolveGuard } from './setup.js';
 
 declare global {
   namespace Express {

@@ -1,7 +1,7 @@
 import type { ScopeMatch } from '@audguard/core';
+import { checkScopeList, notMounted } from '@audguard/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { guardOf, refuse } from './guard.js';
-import { checkScopeList, notMounted } from './setup.js';
 
 /**
  * Requires every one of `scopes` on this route: otherwise 403 `insufficient_scope` with `scope="…"` naming them

@@ -1,6 +1,8 @@
 import {
   type AccessToken,
+  type GuardState,
   isAuthError,
+  resolveGuard,
   type ScopeMatch,
   type Verifier,
   type VerifierOptions,
@@ -8,7 +10,6 @@ import {
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { type GuardState, resolveGuard } from './setup.js';
 
 declare module 'hono' {
   interface ContextVariableMap {

@@ -1,13 +1,14 @@
 import {
   type AccessToken,
+  type GuardState,
   isAuthError,
   type NodeRequestLike,
+  resolveGuard,
   type ScopeMatch,
   type Verifier,
   type VerifierOptions,
 } from '@audguard/core';
 import type { Context, Middleware, Next, ParameterizedContext } from 'koa';
-import { type GuardState, resolveGuard } from './setup.js';
 
 declare module 'koa' {
   interface DefaultState {

@@ -1,13 +1,10 @@
-import {
-  type AuthenticateOptions,
-  ConfigurationError,
-  createVerifier,
-  type ScopeMatch,
-  type Verifier,
-  type VerifierOptions,
-} from '@audguard/core';
+// Helpers for adapter authors: what every framework adapter decides at setup, written once. Adapters import these
+// from the core so the three of them stay a few dozen lines of translation each.
+import { ConfigurationError } from './errors.js';
+import type { VerifierOptions } from './options.js';
+import { type AuthenticateOptions, createVerifier, type ScopeMatch, type Verifier } from './verifier.js';
 
-/** @internal Everything a guard decided at setup; shared by every request it sees. */
+/** Everything a guard decided at setup; shared by every request it sees. For adapter authors. */
 export interface GuardState<Mode extends string = never> {
   readonly verifier: Verifier<object>;
   readonly authenticate: Readonly<AuthenticateOptions>;
@@ -23,7 +20,7 @@ function fail(message: string): never {
 }
 
 /**
- * @internal Resolves `guard(optionsOrVerifier, guardOptions?)` once, at setup: builds the verifier when given its
+ * Resolves `guard(optionsOrVerifier, guardOptions?)` once, at setup: builds the verifier when given its
  * options, and checks the guard options with messages that say what to fix. `modes` lists the values of the
  * adapter's `errors` option, default first; with none, the adapter has no such option.
  */
@@ -88,7 +85,7 @@ export function resolveGuard<Mode extends string = never>(
   });
 }
 
-/** @internal Checks a list of required scopes at setup (each an RFC 6749 scope-token). */
+/** Checks a list of required scopes at setup (each an RFC 6749 scope-token). For adapter authors. */
 export function checkScopeList(
   scopes: readonly unknown[],
   where: string,
@@ -106,14 +103,15 @@ export function checkScopeList(
   return Object.freeze([...(scopes as string[])]);
 }
 
-/** @internal The error for `requireScopes()` on a route that `guard()` did not run on first. */
+/** The error for `requireScopes()` on a route that `guard()` did not run on first. For adapter authors. */
 export function notMounted(name: string): ConfigurationError {
   return new ConfigurationError(
     `audguard: ${name} found no guard on this request; mount guard() before it (app.use(guard(...))).`,
   );
 }
 
-function isVerifier(value: object): value is Verifier<object> {
+/** True when `value` is a verifier (from `createVerifier`) rather than options. */
+export function isVerifier(value: object): value is Verifier<object> {
   const v = value as Partial<Record<keyof Verifier, unknown>>;
   return (
     typeof v.authenticate === 'function' &&
