@@ -94,6 +94,11 @@ export class Records {
     return this.#read(`code-used:${codeHash}`);
   }
 
+  /** Whether {@link revokeGrant} ran for this grant (the tombstone outlives the grant's tokens). */
+  async isGrantRevoked(id: string): Promise<boolean> {
+    return (await this.#read(`grant-revoked:${id}`)) !== undefined;
+  }
+
   saveGrant(id: string, record: GrantRecord, ttl: number): Promise<void> {
     const now = this.#now() / 1000;
     record.accessTokens = record.accessTokens.filter((token) => token.exp > now);
@@ -140,7 +145,12 @@ export class Records {
    * Revokes a grant and its whole token family: the grant, its current refresh token, and every unexpired access
    * token issued from it.
    */
-  async revokeGrant(id: string): Promise<void> {
+  /**
+   * Revokes a grant and everything it issued. A tombstone is written first, so a request that is issuing from the
+   * grant at this very moment notices after it saves (see {@link isGrantRevoked}) instead of bringing it back.
+   */
+  async revokeGrant(id: string, ttlSeconds: number): Promise<void> {
+    await this.#write(`grant-revoked:${id}`, true, ttlSeconds);
     const grant = await this.#read<GrantRecord>(`grant:${id}`, true);
     if (grant === undefined) return;
     if (grant.refreshTokenHash !== undefined) await this.#store.delete(`rt:${grant.refreshTokenHash}`);

@@ -83,6 +83,15 @@ describe('signature', () => {
     expect(await refusal(verifier().verify(token))).toMatchObject({ reason: 'bad_signature' });
   });
 
+  it('refuses a non-canonical spelling of a valid signature (unused base64url bits set)', async () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const token = await mint(rsa); // 256-byte signature: 342 characters, the last one carries 2 unused bits
+    const last = token.at(-1) as string;
+    const twin = token.slice(0, -1) + alphabet[alphabet.indexOf(last) ^ 1];
+    await expect(verifier().verify(token)).resolves.toBeDefined();
+    expect(await refusal(verifier().verify(twin))).toMatchObject({ status: 401, reason: 'malformed_token' });
+  });
+
   it('refuses an ES256 signature of the wrong length before any crypto', async () => {
     const token = await mint(ec);
     const [h, p] = token.split('.');

@@ -3,6 +3,7 @@ import { authenticateClient } from '../client-auth.js';
 import { type Context, issuerOf } from '../context.js';
 import { sha256 } from '../crypto.js';
 import { OAuthError } from '../errors.js';
+import { grantLifetime } from '../grants/issue-from-grant.js';
 import { readForm, refuseDuplicates } from '../http/body.js';
 import { emptyResponse } from '../http/responses.js';
 import type { Client } from '../settings.js';
@@ -13,7 +14,7 @@ async function revokeRefreshToken(ctx: Context, client: Client, token: string): 
   const record = await ctx.records.getRefreshToken(await sha256(token));
   if (record === undefined) return false;
   if (record.clientId !== client.clientId) throw new OAuthError('invalid_request', notYours);
-  await ctx.records.revokeGrant(record.grantId);
+  await ctx.records.revokeGrant(record.grantId, grantLifetime(ctx, true));
   return true;
 }
 

@@ -23,7 +23,7 @@ export const authorizationCode: Grant = {
     if (record === undefined) {
       const grantId = await ctx.records.usedCodeGrant(hash);
       if (grantId !== undefined) {
-        await ctx.records.revokeGrant(grantId);
+        await ctx.records.revokeGrant(grantId, grantLifetime(ctx, true));
         throw new OAuthError('invalid_grant', replayed);
       }
       throw new OAuthError('invalid_grant', 'The authorization code is invalid or expired.');
@@ -51,7 +51,7 @@ export const authorizationCode: Grant = {
 
     // Everything checks out: now take the code, once.
     if ((await ctx.records.consumeCode(hash)) === undefined) {
-      await ctx.records.revokeGrant(record.grantId);
+      await ctx.records.revokeGrant(record.grantId, grantLifetime(ctx, true));
       throw new OAuthError('invalid_grant', replayed);
     }
     await ctx.records.markCodeUsed(hash, record.grantId, grantLifetime(ctx, grant.offline));

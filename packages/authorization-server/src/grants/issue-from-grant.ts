@@ -1,6 +1,7 @@
 import { issueAccessToken } from '../access-token.js';
 import type { Context } from '../context.js';
 import { randomToken, sha256 } from '../crypto.js';
+import { OAuthError } from '../errors.js';
 import type { GrantRecord } from '../records.js';
 import type { Client } from '../settings.js';
 import type { TokenResponseBody } from './types.js';
@@ -49,5 +50,11 @@ export async function issueFromGrant(
     body.refresh_token = refreshToken;
   }
   await ctx.records.saveGrant(grantId, grant, grantLifetime(ctx, grant.offline));
+  // A replay, a reuse or /revoke may have revoked the grant while this request was issuing: the save above must
+  // not bring the family back, so revoke again (now including what this request issued) and refuse.
+  if (await ctx.records.isGrantRevoked(grantId)) {
+    await ctx.records.revokeGrant(grantId, grantLifetime(ctx, true));
+    throw new OAuthError('invalid_grant', 'The authorization grant was revoked.');
+  }
   return body;
 }

@@ -2,7 +2,7 @@ import { selectAudience } from '../audience.js';
 import { sha256 } from '../crypto.js';
 import { OAuthError } from '../errors.js';
 import { OFFLINE_ACCESS, parseScope } from '../scopes.js';
-import { issueFromGrant } from './issue-from-grant.js';
+import { grantLifetime, issueFromGrant } from './issue-from-grant.js';
 import { grantResources, grantTarget } from './target.js';
 import type { Grant } from './types.js';
 
@@ -24,7 +24,7 @@ export const refreshToken: Grant = {
     if (record === undefined) {
       const used = await ctx.records.usedRefreshToken(hash);
       if (used !== undefined) {
-        await ctx.records.revokeGrant(used.grantId);
+        await ctx.records.revokeGrant(used.grantId, grantLifetime(ctx, true));
         throw new OAuthError('invalid_grant', reused);
       }
       throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
@@ -46,7 +46,7 @@ export const refreshToken: Grant = {
 
     // Rotate: take the token, once. Losing the race means it was used concurrently: treat it as reuse.
     if ((await ctx.records.consumeRefreshToken(hash)) === undefined) {
-      await ctx.records.revokeGrant(record.grantId);
+      await ctx.records.revokeGrant(record.grantId, grantLifetime(ctx, true));
       throw new OAuthError('invalid_grant', reused);
     }
     await ctx.records.markRefreshTokenUsed(hash, record, ctx.settings.refreshTokenLifetime);

@@ -9,6 +9,7 @@ export interface DecodedJws {
 }
 
 const SEGMENT = /^[A-Za-z0-9_-]*$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 type NodeBuffer = {
   from(input: string, encoding: string): Uint8Array & { toString(encoding: string): string };
@@ -20,7 +21,16 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 /** @internal Decodes base64url (RFC 7515 §2: no padding, URL-safe alphabet). The charset is checked by the caller. */
 export function base64urlDecode(segment: string): Uint8Array {
   // A length of 1 mod 4 cannot come from any byte string.
-  if (segment.length % 4 === 1) throw malformed();
+  const rest = segment.length % 4;
+  if (rest === 1) throw malformed();
+  // RFC 4648 §3.5: the unused low bits of the last character must be zero. Otherwise one token has 4 or 16
+  // spellings that all verify, and anything keyed on the token text (caches, revocation lists) sees several.
+  if (
+    rest !== 0 &&
+    (ALPHABET.indexOf(segment.charAt(segment.length - 1)) & (rest === 2 ? 0x0f : 0x03)) !== 0
+  ) {
+    throw malformed();
+  }
   if (NodeBuffer) return NodeBuffer.from(segment, 'base64url');
   const base64 = segment.replace(/-/g, '+').replace(/_/g, '/');
   const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
