@@ -1,5 +1,5 @@
 // The inventory API, on Koa.
-import { guard, protectedResource, requireScopes } from '@audguard/koa';
+import { guard, protectedResource, protectedResourceMetadataUrl, requireScopes } from '@audguard/koa';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { ApiOptions } from './options.js';
@@ -19,7 +19,14 @@ export function inventoryApi({ issuer, resource, audiencePolicy }: ApiOptions): 
   app.use(
     protectedResource({ resource, authorizationServers: [issuer], scopesSupported: ['inventory:read'] }),
   );
-  app.use(guard({ issuer, audience: resource, audiencePolicy }));
+  app.use(
+    guard({
+      issuer,
+      audience: resource,
+      audiencePolicy,
+      resourceMetadata: protectedResourceMetadataUrl(resource),
+    }),
+  );
   app.use(router.routes());
   return app;
 }

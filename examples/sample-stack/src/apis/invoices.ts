@@ -1,5 +1,5 @@
 // The invoices API, on Hono. It runs the exclusive audience policy: a token shared with another API is refused.
-import { guard, protectedResource, requireScopes } from '@audguard/hono';
+import { guard, protectedResource, protectedResourceMetadataUrl, requireScopes } from '@audguard/hono';
 import { Hono } from 'hono';
 import type { ApiOptions } from './options.js';
 
@@ -8,7 +8,14 @@ export function invoicesApi({ issuer, resource, audiencePolicy }: ApiOptions) {
   app.use(
     protectedResource({ resource, authorizationServers: [issuer], scopesSupported: ['invoices:read'] }),
   );
-  app.use(guard({ issuer, audience: resource, audiencePolicy }));
+  app.use(
+    guard({
+      issuer,
+      audience: resource,
+      audiencePolicy,
+      resourceMetadata: protectedResourceMetadataUrl(resource),
+    }),
+  );
 
   app.get('/invoices', requireScopes('invoices:read'), (c) => {
     const auth = c.get('auth');

@@ -1,5 +1,5 @@
 // The orders API, on Express. Everything audguard needs is the three marked lines.
-import { guard, protectedResource, requireScopes } from '@audguard/express';
+import { guard, protectedResource, protectedResourceMetadataUrl, requireScopes } from '@audguard/express';
 import express from 'express';
 import type { ApiOptions } from './options.js';
 
@@ -12,7 +12,14 @@ export function ordersApi({ issuer, resource, audiencePolicy }: ApiOptions): exp
       scopesSupported: ['orders:read', 'orders:write'],
     }),
   );
-  app.use(guard({ issuer, audience: resource, audiencePolicy })); // (1) every route needs a token for this API
+  app.use(
+    guard({
+      issuer,
+      audience: resource,
+      audiencePolicy,
+      resourceMetadata: protectedResourceMetadataUrl(resource),
+    }),
+  ); // (1) every route needs a token for this API
 
   app.get('/orders', requireScopes('orders:read'), (req, res) => {
     // (2) req.auth is the verified token
