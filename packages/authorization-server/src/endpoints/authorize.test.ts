@@ -51,6 +51,22 @@ describe('GET /authorize: success', () => {
   });
 });
 
+describe('GET /authorize: requests that must create nothing', () => {
+  it('answers HEAD with 405 and issues no code, even with auto-approve', async () => {
+    const as = await create();
+    const res = await as.fetch(new Request(authorizeUrl(as, valid), { method: 'HEAD' }));
+    expect(res.status).toBe(405);
+    expect(res.headers.get('location')).toBeNull();
+  });
+
+  it('refuses an overlong request with 414 instead of echoing it into a redirect', async () => {
+    const as = await create();
+    const { res, location } = await go(as, { state: 'x'.repeat(10_000) });
+    expect(res.status).toBe(414);
+    expect(location).toBeUndefined();
+  });
+});
+
 describe('GET /authorize: never redirects to an untrusted URI', () => {
   it.each<[string, Record<string, string | string[] | undefined>]>([
     ['an unregistered redirect_uri', { redirect_uri: 'https://evil.example.com/cb' }],

@@ -12,6 +12,9 @@ import { parseResourceIndicators } from '../resource-indicators.js';
 import { checkRequestedScopes, parseScope } from '../scopes.js';
 import type { Client, Resource } from '../settings.js';
 
+/** The longest authorization request URL accepted (browsers and proxies commonly cap near 8 KiB). */
+const MAX_REQUEST_URL = 8192;
+
 /** The 400 page for requests whose client or redirect URI cannot be trusted: never a redirect. */
 export function badAuthorizationRequest(message: string, status = 400): Response {
   return htmlResponse(renderErrorPage('Invalid authorization request', message), status);
@@ -121,6 +124,11 @@ export async function showConsentPage(
  * with a code at once.
  */
 export async function authorizeEndpoint(ctx: Context, request: Request): Promise<Response> {
+  // HEAD reaches GET routes in Hono; it must not create an interaction (or, with autoApprove, a code).
+  if (request.method !== 'GET') return badAuthorizationRequest('Use GET.', 405);
+  // Over HTTP Node caps the request line; through fetch() nothing does, and the state would be echoed into Location.
+  if (request.url.length > MAX_REQUEST_URL)
+    return badAuthorizationRequest('The authorization request is too long.', 414);
   const params = new Params(new URL(request.url).searchParams, ['resource']);
   if (params.duplicated.includes('client_id') || params.duplicated.includes('redirect_uri')) {
     return badAuthorizationRequest('client_id and redirect_uri must be sent once.');

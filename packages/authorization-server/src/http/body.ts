@@ -52,6 +52,7 @@ export async function readForm(request: Request, repeatable: readonly string[] =
 export function refuseDuplicates(params: Params): void {
   const name = params.duplicated[0];
   if (name === undefined) return;
-  const shown = /^[a-z_]{1,40}$/.test(name) ? ` ${name}` : '';
-  throw new OAuthError('invalid_request', `A parameter is repeated:${shown}. Send each parameter once.`);
+  // Only a plain parameter name is echoed back; anything else could carry markup or noise into the response.
+  const which = /^[a-z_]{1,40}$/.test(name) ? `The ${name} parameter is repeated` : 'A parameter is repeated';
+  throw new OAuthError('invalid_request', `${which}; send each parameter once.`);
 }
