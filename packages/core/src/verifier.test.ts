@@ -11,7 +11,13 @@ import {
   tamper,
   testKey,
 } from '../test/tokens.js';
-import { type AuthError, createVerifier, type JwsAlgorithm, type VerifierOptions } from './index.js';
+import {
+  type AuthError,
+  createVerifier,
+  type JsonWebKey,
+  type JwsAlgorithm,
+  type VerifierOptions,
+} from './index.js';
 
 let rsa: TestKey;
 let ec: TestKey;
@@ -114,6 +120,28 @@ describe('signature', () => {
     expect(await refusal(v.verify(forged))).toMatchObject({ status: 401, reason: 'unknown_key' });
     const genuine = await mint(otherIssuerKey, { claims: { iss: 'https://other-as.example.com' } });
     await expect(v.verify(genuine)).resolves.toMatchObject({ issuer: 'https://other-as.example.com' });
+  });
+
+  it('never uses an RSA key under 2048 bits, however its modulus is spelled', async () => {
+    const { generateKeyPairSync, sign } = await import('node:crypto');
+    for (const modulusLength of [1024, 2047]) {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength });
+      const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'weak', alg: 'RS256' } as JsonWebKey;
+      // A zero-padded modulus looks 2048 bits long to anyone counting characters.
+      const padded = {
+        ...jwk,
+        n: Buffer.concat([Buffer.alloc(128), Buffer.from(jwk.n as string, 'base64url')]).toString(
+          'base64url',
+        ),
+      };
+      // jose refuses to sign with such a key, so sign by hand.
+      const input = `${b64json({ alg: 'RS256', kid: 'weak' })}.${b64json({ iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 60 })}`;
+      const token = `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+      for (const key of [jwk, padded]) {
+        const v = createVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [key] } });
+        expect(await refusal(v.verify(token))).toMatchObject({ reason: 'unknown_key' });
+      }
+    }
   });
 
   it('tries every fitting key when the token has no kid', async () => {
@@ -276,6 +304,14 @@ describe('structure', () => {
     const token = await mint(rsa, { claims: { pad: 'x'.repeat(9000) } });
     expect(await refusal(verifier().verify(token))).toMatchObject({ reason: 'token_too_large' });
     await expect(verifier({ maxTokenLength: 20_000 }).verify(token)).resolves.toBeDefined();
+  });
+
+  it('refuses NumericDates beyond what a Date can hold', async () => {
+    for (const claims of [{ exp: 1e20 }, { iat: -1e13 }, { nbf: 9e12 }]) {
+      expect(await refusal(verifier().verify(await mint(rsa, { claims })))).toMatchObject({
+        reason: 'invalid_claim',
+      });
+    }
   });
 
   it('refuses a non-string token', async () => {
@@ -491,6 +527,19 @@ describe('verified-token cache', () => {
     await v.verify(token);
     now += 31_000;
     expect(await refusal(v.verify(token))).toMatchObject({ reason: 'expired' });
+  });
+
+  it('re-checks maxTokenAge and iat on a hit: a cached token still grows old', async () => {
+    let now = Date.now();
+    const v = verifier({ clock: () => now, maxTokenAge: 60, clockTolerance: 0 });
+    const token = await mint(rsa, {
+      claims: { iat: Math.floor(now / 1000), exp: Math.floor(now / 1000) + 3600 },
+    });
+    await v.verify(token);
+    now += 120_000;
+    expect(await refusal(v.verify(token))).toMatchObject({ reason: 'expired', claim: 'iat' });
+    now -= 240_000; // the clock stepped back: now iat is in the future
+    expect(await refusal(v.verify(token))).toMatchObject({ reason: 'issued_in_future' });
   });
 
   it('re-checks nbf on a hit', async () => {

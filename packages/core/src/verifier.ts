@@ -63,9 +63,10 @@ export interface Verifier<Claims extends object = Record<string, unknown>> {
 
 interface CacheEntry {
   token: AccessToken<Record<string, unknown>>;
-  /** `exp` and `nbf` in seconds. */
+  /** `exp`, `nbf` and `iat` in seconds. */
   exp: number;
   nbf: number | undefined;
+  iat: number | undefined;
   keys: IssuerKeys;
   handle: KeyHandle;
 }
@@ -175,6 +176,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     if (cached) {
       // A hit skips the signature, never the clock or the key's presence in the issuer's current set.
       this.checkTime(cached.exp, cached.nbf);
+      this.checkIssuedAt(cached.iat);
       if (cached.keys.stillPublished(cached.handle)) return cached.token as AccessToken<Claims>;
       this.cache?.delete(token);
     }
@@ -191,9 +193,9 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     const key = await firstVerifying(candidates, signingInput, signature);
     if (!key) throw badSignature();
 
-    const { exp, nbf } = this.checkClaims(header, payload, issuer);
+    const { exp, nbf, iat } = this.checkClaims(header, payload, issuer);
     const verified = freezeToken<Claims>(token, header as JwsHeader, payload as JwtClaims, issuer.issuer);
-    this.cache?.set(token, { token: verified, exp, nbf, keys, handle: keys.handle(key) });
+    this.cache?.set(token, { token: verified, exp, nbf, iat, keys, handle: keys.handle(key) });
     return verified;
   }
 
@@ -250,25 +252,12 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     header: Record<string, unknown>,
     payload: Record<string, unknown>,
     issuer: ResolvedIssuer,
-  ): { exp: number; nbf: number | undefined } {
+  ): { exp: number; nbf: number | undefined; iat: number | undefined } {
     const exp = numericDate(payload, 'exp', true) as number;
     const nbf = numericDate(payload, 'nbf', false);
     const iat = numericDate(payload, 'iat', false);
     this.checkTime(exp, nbf);
-    const now = this.nowSeconds();
-    const tolerance = this.options.clockTolerance;
-    if (iat !== undefined && iat > now + tolerance) {
-      throw invalidToken('issued_in_future', 'The token claims to be issued in the future.', {
-        claim: 'iat',
-      });
-    }
-    if (this.options.maxTokenAge !== undefined) {
-      if (iat === undefined)
-        throw invalidToken('missing_claim', 'The token has no "iat" claim.', { claim: 'iat' });
-      if (now - iat > this.options.maxTokenAge + tolerance) {
-        throw invalidToken('expired', 'The token is older than this API accepts.', { claim: 'iat' });
-      }
-    }
+    this.checkIssuedAt(iat);
 
     this.checkAudience(payload.aud, issuer.audience);
 
@@ -300,7 +289,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
       }
       if (typeof header.typ !== 'string') throw invalidToken('type_not_allowed', FOREIGN_TYPES_MESSAGE);
     }
-    return { exp, nbf };
+    return { exp, nbf, iat };
   }
 
   private checkAudience(aud: unknown, accepted: readonly string[]): void {
@@ -338,6 +327,24 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     }
   }
 
+  /** `iat` not in the future, and within `maxTokenAge` when set. Re-run on cache hits: age grows. */
+  private checkIssuedAt(iat: number | undefined): void {
+    const now = this.nowSeconds();
+    const tolerance = this.options.clockTolerance;
+    if (iat !== undefined && iat > now + tolerance) {
+      throw invalidToken('issued_in_future', 'The token claims to be issued in the future.', {
+        claim: 'iat',
+      });
+    }
+    if (this.options.maxTokenAge !== undefined) {
+      if (iat === undefined)
+        throw invalidToken('missing_claim', 'The token has no "iat" claim.', { claim: 'iat' });
+      if (now - iat > this.options.maxTokenAge + tolerance) {
+        throw invalidToken('expired', 'The token is older than this API accepts.', { claim: 'iat' });
+      }
+    }
+  }
+
   private nowSeconds(): number {
     return Math.floor(this.options.now() / 1000);
   }
@@ -361,14 +368,20 @@ async function firstVerifying(
   return undefined;
 }
 
+/** The largest NumericDate a JavaScript Date can hold, in seconds. */
+const MAX_NUMERIC_DATE = 8.64e12;
+
 function numericDate(payload: Record<string, unknown>, claim: 'exp' | 'nbf' | 'iat', required: boolean) {
   const value = payload[claim];
   if (value === undefined) {
     if (required) throw invalidToken('missing_claim', `The token has no "${claim}" claim.`, { claim });
     return undefined;
   }
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw invalidToken('invalid_claim', `The token's "${claim}" claim must be a number.`, { claim });
+  // Beyond ±8.64e12 s a NumericDate is no Date at all (and a token "valid" for millions of years is no token).
+  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > MAX_NUMERIC_DATE) {
+    throw invalidToken('invalid_claim', `The token's "${claim}" claim must be a number of seconds.`, {
+      claim,
+    });
   }
   return value;
 }

@@ -1,5 +1,6 @@
 import { importJWK } from 'jose';
 import type { JsonWebKey, JwsAlgorithm } from '../types.js';
+import { base64urlDecode } from './jwt.js';
 
 /**
  * Signature checking over two backends with one contract:
@@ -94,7 +95,11 @@ export function keyFits(jwk: JsonWebKey, alg: JwsAlgorithm): boolean {
   switch (info.family) {
     case 'RSA':
     case 'PSS':
-      return jwk.kty === 'RSA' && typeof jwk.n === 'string' && rsaBits(jwk.n) >= MIN_RSA_BITS;
+      return (
+        jwk.kty === 'RSA' &&
+        typeof jwk.n === 'string' &&
+        rsaBits(jwk as JsonWebKey & { n: string }) >= MIN_RSA_BITS
+      );
     case 'EC':
       return jwk.kty === 'EC' && jwk.crv === info.crv;
     case 'OKP':
@@ -109,10 +114,24 @@ function isEdDsa(alg: string): boolean {
   return alg === 'EdDSA' || alg === 'Ed25519';
 }
 
-function rsaBits(n: string): number {
-  // base64url without padding: 4 chars per 3 bytes. A leading zero byte is not part of the modulus.
-  const bytes = Math.floor((n.length * 3) / 4);
-  return bytes * 8;
+const modulusBits = new WeakMap<JsonWebKey, number>();
+
+/** The RSA modulus size in bits, measured (leading zero bytes do not count), once per published key. */
+function rsaBits(jwk: JsonWebKey & { n: string }): number {
+  let bits = modulusBits.get(jwk);
+  if (bits === undefined) {
+    bits = 0;
+    try {
+      const bytes = /^[A-Za-z0-9_-]+$/.test(jwk.n) ? base64urlDecode(jwk.n) : new Uint8Array();
+      let i = 0;
+      while (i < bytes.length && bytes[i] === 0) i++;
+      if (i < bytes.length) bits = (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i] as number));
+    } catch {
+      // Undecodable: 0 bits, so the key is never used.
+    }
+    modulusBits.set(jwk, bits);
+  }
+  return bits;
 }
 
 /** Exact signature length for `alg`, where the algorithm fixes it. */
