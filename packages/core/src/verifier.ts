@@ -189,8 +189,10 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     const expected = expectedSignatureLength(alg);
     if (signature.length === 0 || (expected !== undefined && signature.length !== expected))
       throw badSignature();
-    const candidates = await keys.candidates(alg, header.kid as string | undefined);
-    const key = await firstVerifying(candidates, signingInput, signature);
+    const kid = header.kid as string | undefined;
+    const candidates = keys.candidatesNow(alg, kid) ?? (await keys.candidates(alg, kid));
+    const found = firstVerifying(candidates, signingInput, signature);
+    const key = found instanceof Promise ? await found : found;
     if (!key) throw badSignature();
 
     const { exp, nbf, iat } = this.checkClaims(header, payload, issuer);
@@ -350,20 +352,28 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
   }
 }
 
-async function firstVerifying(
+/** The first key whose signature check passes; synchronous while the checks are (node:crypto). */
+function firstVerifying(
   candidates: VerificationKey[],
   data: Uint8Array,
   signature: Uint8Array,
-): Promise<VerificationKey | undefined> {
-  for (const key of candidates) {
-    let ok: boolean;
+  from = 0,
+): VerificationKey | undefined | Promise<VerificationKey | undefined> {
+  for (let i = from; i < candidates.length; i++) {
+    const key = candidates[i] as VerificationKey;
+    let result: boolean | Promise<boolean>;
     try {
-      const result = key.verify(data, signature);
-      ok = typeof result === 'boolean' ? result : await result;
+      result = key.verify(data, signature);
     } catch {
-      ok = false;
+      continue;
     }
-    if (ok) return key;
+    if (result === true) return key;
+    if (result instanceof Promise) {
+      return result.then(
+        (ok) => (ok ? key : firstVerifying(candidates, data, signature, i + 1)),
+        () => firstVerifying(candidates, data, signature, i + 1),
+      );
+    }
   }
   return undefined;
 }

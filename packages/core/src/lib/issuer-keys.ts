@@ -72,6 +72,26 @@ export class IssuerKeys {
    * The keys that may check a token with this `alg` and `kid`. Throws `unknown_key` (401) when none fits, or
    * `keys_unavailable` (503) when no key set can be had at all.
    */
+  /**
+   * The hot path of {@link candidates}, synchronous: the keys for `alg` and `kid` when the set is loaded and
+   * servable and every fitting key is already imported; `undefined` when anything needs waiting for (a fetch, an
+   * import, an unknown kid), and the caller then takes the asynchronous path.
+   */
+  candidatesNow(alg: JwsAlgorithm, kid: string | undefined): VerificationKey[] | undefined {
+    const set = this.current;
+    if (this.source.kind === 'secret' || !set || !this.isServable(set)) return undefined;
+    const keys: VerificationKey[] = [];
+    for (const jwk of set.keys) {
+      if ((kid !== undefined && jwk.kid !== kid) || !keyFits(jwk, alg)) continue;
+      const imported = this.imported.get(jwk)?.get(alg);
+      if (imported === undefined) return undefined;
+      if (!('failed' in imported)) keys.push(imported);
+    }
+    if (keys.length === 0) return undefined;
+    this.refreshIfOld(set);
+    return keys;
+  }
+
   async candidates(alg: JwsAlgorithm, kid: string | undefined): Promise<VerificationKey[]> {
     if (this.source.kind === 'secret') return [await this.secretKey(alg)];
     const { set, waited } = await this.usableSet();
