@@ -105,6 +105,7 @@ export async function createFixture(): Promise<Fixture> {
     broken: {
       audiences: main.audiences,
       authenticate: () => Promise.reject(new Error('boom')),
+      authenticateNow: () => Promise.reject(new Error('boom')),
       checkScopes: main.checkScopes.bind(main),
       errorResponse: main.errorResponse.bind(main),
       verify: main.verify.bind(main),

@@ -177,4 +177,32 @@ describe('RFC 6750 §2 extraction', () => {
     );
     expect(err).toMatchObject({ status: 403, code: 'insufficient_scope', scopes: ['orders:admin'] });
   });
+
+  describe('authenticateNow (for adapters)', () => {
+    it('answers synchronously when no I/O is needed, refusals included', async () => {
+      const v = verifier({ cache: false });
+      const request = web({ authorization: `Bearer ${token}` });
+      await v.authenticate(request); // the first use imports the key (asynchronous on every backend)
+      const uncached = v.authenticateNow(request);
+      expect(uncached instanceof Promise).toBe(false);
+      expect(uncached).toMatchObject({ issuer: ISSUER });
+      const cached = verifier();
+      await cached.authenticate(request);
+      expect(cached.authenticateNow(request)).toBe(cached.authenticateNow(request)); // a hit: the same token
+      expect(() => v.authenticateNow(web())).toThrow(expect.objectContaining({ reason: 'missing_token' }));
+      expect(v.authenticateNow(web(), { credentialsRequired: false })).toBeUndefined();
+    });
+
+    it('returns a promise when keys must be fetched, and never throws for that', async () => {
+      const v = createVerifier({
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        jwksUri: 'https://as.example.com/jwks',
+        jwksOptions: { fetch: async () => Response.json({ keys: [key.jwk] }) },
+      });
+      const result = v.authenticateNow(web({ authorization: `Bearer ${token}` }));
+      expect(result).toBeInstanceOf(Promise);
+      await expect(result).resolves.toMatchObject({ issuer: ISSUER });
+    });
+  });
 });

@@ -115,6 +115,7 @@ export function isVerifier(value: object): value is Verifier<object> {
   const v = value as Partial<Record<keyof Verifier, unknown>>;
   return (
     typeof v.authenticate === 'function' &&
+    typeof v.authenticateNow === 'function' &&
     typeof v.checkScopes === 'function' &&
     typeof v.errorResponse === 'function'
   );
