@@ -59,8 +59,12 @@ export type AuthenticatedRequest<Claims extends object = Record<string, unknown>
 type ErrorMode = NonNullable<GuardOptions['errors']>;
 
 /** Where `requireScopes` finds the guard that ran on a request, and where `req.auth` lives (see below). */
-const guards = new WeakMap<object, GuardState<ErrorMode>>();
-const tokens = new WeakMap<object, AccessToken | undefined>();
+interface Slot {
+  token: AccessToken | undefined;
+  guard: GuardState<ErrorMode> | undefined;
+}
+// One entry per request, holding both: each WeakMap entry is work for the garbage collector.
+const slots = new WeakMap<object, Slot>();
 const AUTH_ACCESSOR = Symbol.for('audguard.express.auth');
 
 /**
@@ -76,10 +80,12 @@ function installAuthAccessor(): void {
     configurable: true,
     enumerable: false,
     get(this: object) {
-      return tokens.get(this);
+      return slots.get(this)?.token;
     },
     set(this: object, value: AccessToken | undefined) {
-      tokens.set(this, value);
+      const slot = slots.get(this);
+      if (slot) slot.token = value;
+      else slots.set(this, { token: value, guard: undefined });
     },
   });
   Object.defineProperty(prototype, AUTH_ACCESSOR, { value: true });
@@ -109,8 +115,7 @@ export function guard<Claims extends object = Record<string, unknown>>(
   const { verifier, authenticate } = state;
   installAuthAccessor();
   const accept = (req: Request, token: AccessToken | undefined, next: NextFunction) => {
-    req.auth = token;
-    guards.set(req, state);
+    slots.set(req, { token, guard: state });
     next();
   };
   return function audguardGuard(req: Request, res: Response, next: NextFunction): void {
@@ -136,7 +141,7 @@ export function guard<Claims extends object = Record<string, unknown>>(
 
 /** @internal The guard that ran on `req`, if any. */
 export function guardOf(req: Request): GuardState<ErrorMode> | undefined {
-  return guards.get(req);
+  return slots.get(req)?.guard;
 }
 
 /** @internal Answers an `AuthError` (or hands it to `next`); anything else goes to `next` untouched. */
