@@ -63,19 +63,24 @@ interface Slot {
   token: AccessToken | undefined;
   guard: GuardState<ErrorMode> | undefined;
 }
-// One entry per request, holding both: each WeakMap entry is work for the garbage collector.
-const slots = new WeakMap<object, Slot>();
-const AUTH_ACCESSOR = Symbol.for('audguard.express.auth');
+/** Marks the accessor and holds its store, so every copy of this module shares one. */
+const AUTH_SLOTS = Symbol.for('audguard.express.auth');
 
 /**
+ * Where `req.auth` lives, and where `requireScopes` finds the guard that ran on a request.
+ *
  * Adding a property to Node's request object per request changes its hidden class, and Express's own property
- * reads on `req` then slow down for the rest of the request (measured: about 7 µs per request, a tenth of an
- * unprotected Express request). So `req.auth` is an accessor on `IncomingMessage.prototype` backed by a WeakMap:
- * every request keeps one shape. Writes by anyone (`req.auth = x`) go through the same accessor.
+ * reads on `req` then slow down for the rest of the request (measured: several µs per request, about a tenth of an
+ * unprotected Express request). So `req.auth` is an accessor on `IncomingMessage.prototype` backed by one WeakMap
+ * entry per request: every request keeps one shape, and writes by anyone (`req.auth = x`) go through it too. If
+ * something else already defined `auth` there, the guard leaves it alone and assigns `req.auth` plainly.
  */
-function installAuthAccessor(): void {
-  const prototype = IncomingMessage.prototype as unknown as Record<symbol, unknown>;
-  if (prototype[AUTH_ACCESSOR] !== undefined || Object.hasOwn(prototype, 'auth')) return;
+function requestSlots(): WeakMap<object, Slot> | undefined {
+  const prototype = IncomingMessage.prototype as unknown as Record<symbol, WeakMap<object, Slot> | undefined>;
+  const installed = prototype[AUTH_SLOTS];
+  if (installed !== undefined) return installed;
+  if (Object.hasOwn(prototype, 'auth')) return undefined;
+  const slots = new WeakMap<object, Slot>();
   Object.defineProperty(prototype, 'auth', {
     configurable: true,
     enumerable: false,
@@ -88,8 +93,12 @@ function installAuthAccessor(): void {
       else slots.set(this, { token: value, guard: undefined });
     },
   });
-  Object.defineProperty(prototype, AUTH_ACCESSOR, { value: true });
+  Object.defineProperty(prototype, AUTH_SLOTS, { value: slots });
+  return slots;
 }
+
+/** Used only when another library owns `IncomingMessage.prototype.auth`. */
+const fallbackGuards = new WeakMap<object, GuardState<ErrorMode>>();
 
 /**
  * Authenticates every request (RFC 6750 extraction, then the verifier's checks) and sets `req.auth`. Refusals are
@@ -113,9 +122,14 @@ export function guard<Claims extends object = Record<string, unknown>>(
 ): RequestHandler {
   const state = resolveGuard<ErrorMode>(optionsOrVerifier, options, ['respond', 'next']);
   const { verifier, authenticate } = state;
-  installAuthAccessor();
+  const slots = requestSlots();
   const accept = (req: Request, token: AccessToken | undefined, next: NextFunction) => {
-    slots.set(req, { token, guard: state });
+    if (slots) {
+      slots.set(req, { token, guard: state });
+    } else {
+      req.auth = token;
+      fallbackGuards.set(req, state);
+    }
     next();
   };
   return function audguardGuard(req: Request, res: Response, next: NextFunction): void {
@@ -141,7 +155,7 @@ export function guard<Claims extends object = Record<string, unknown>>(
 
 /** @internal The guard that ran on `req`, if any. */
 export function guardOf(req: Request): GuardState<ErrorMode> | undefined {
-  return slots.get(req)?.guard;
+  return requestSlots()?.get(req)?.guard ?? fallbackGuards.get(req);
 }
 
 /** @internal Answers an `AuthError` (or hands it to `next`); anything else goes to `next` untouched. */
