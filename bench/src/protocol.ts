@@ -18,8 +18,9 @@ export const TARGET_KINDS = [
   'koa-jwt+jwks-rsa',
   'express+jose',
   'express+node:crypto',
-  // Diagnostic only (compare.ts): what any async middleware costs in Express, authentication aside.
+  // Diagnostic only (compare.ts): what any middleware costs in Express, authentication aside.
   'express+async-noop',
+  'express+noop',
 ] as const;
 
 export type TargetKind = (typeof TARGET_KINDS)[number];
@@ -39,6 +40,7 @@ export const FRAMEWORK_OF: Record<TargetKind, Framework> = {
   'express+jose': 'express',
   'express+node:crypto': 'express',
   'express+async-noop': 'express',
+  'express+noop': 'express',
 };
 
 export const BASELINES: readonly TargetKind[] = ['express', 'hono', 'koa'];

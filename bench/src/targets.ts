@@ -98,6 +98,10 @@ async function authMiddleware(
       return joseMiddleware(spec);
     case 'express+node:crypto':
       return referenceMiddleware(spec);
+    case 'express+noop':
+      return function noop(_req, _res, next) {
+        next();
+      } satisfies RequestHandler;
     case 'express+async-noop':
       return async function asyncNoop(_req, _res, next) {
         await undefined;
