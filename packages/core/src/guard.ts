@@ -4,6 +4,19 @@ import { ConfigurationError } from './errors.js';
 import type { VerifierOptions } from './options.js';
 import { type AuthenticateOptions, createVerifier, type ScopeMatch, type Verifier } from './verifier.js';
 
+/** The options every framework guard takes beside the verifier's own; `resolveGuard` checks them. */
+export interface GuardOptions {
+  /**
+   * `true` (default): a request without credentials gets 401. `false`: it passes with no token — a
+   * presented-but-bad token is still refused.
+   */
+  credentialsRequired?: boolean;
+  /** Scopes every request through this guard needs (403 `insufficient_scope` otherwise). Default: none. */
+  scopes?: readonly string[];
+  /** How `scopes` combine: `'all'` (default) or `'any'`. */
+  scopeMatch?: ScopeMatch;
+}
+
 /** Everything a guard decided at setup; shared by every request it sees. For adapter authors. */
 export interface GuardState<Mode extends string = never> {
   readonly verifier: Verifier<object>;

@@ -17,7 +17,14 @@ export {
   extractBearerToken,
   type NodeRequestLike,
 } from './extract.js';
-export { checkScopeList, type GuardState, isVerifier, notMounted, resolveGuard } from './guard.js';
+export {
+  checkScopeList,
+  type GuardOptions,
+  type GuardState,
+  isVerifier,
+  notMounted,
+  resolveGuard,
+} from './guard.js';
 export { ASYMMETRIC_ALGORITHMS, type CryptoBackend, SUPPORTED_ALGORITHMS } from './lib/crypto.js';
 export {
   type ProtectedResourceMetadata,

@@ -1,10 +1,10 @@
 import { IncomingMessage } from 'node:http';
 import {
   type AccessToken,
+  type GuardOptions as CoreGuardOptions,
   type GuardState,
   isAuthError,
   resolveGuard,
-  type ScopeMatch,
   type Verifier,
   type VerifierOptions,
 } from '@audguard/core';
@@ -22,17 +22,8 @@ declare global {
   }
 }
 
-/** Options of {@link guard}, beside the verifier's own. */
-export interface GuardOptions {
-  /**
-   * `true` (default): a request without credentials gets 401. `false`: it passes with `req.auth` undefined — a
-   * presented-but-bad token is still refused.
-   */
-  credentialsRequired?: boolean;
-  /** Scopes every request through this guard needs (403 `insufficient_scope` otherwise). Default: none. */
-  scopes?: readonly string[];
-  /** How `scopes` combine: `'all'` (default) or `'any'`. */
-  scopeMatch?: ScopeMatch;
+/** Options of {@link guard}, beside the verifier's own: the core's guard options, and who renders refusals. */
+export interface GuardOptions extends CoreGuardOptions {
   /**
    * Who renders refusals. `'respond'` (default): the guard answers with the RFC 6750 response from
    * `verifier.errorResponse()`. `'next'`: the `AuthError` goes to `next(err)`, for your error middleware. Other

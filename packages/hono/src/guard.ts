@@ -1,9 +1,9 @@
 import {
   type AccessToken,
+  type GuardOptions as CoreGuardOptions,
   type GuardState,
   isAuthError,
   resolveGuard,
-  type ScopeMatch,
   type Verifier,
   type VerifierOptions,
 } from '@audguard/core';
@@ -22,18 +22,11 @@ declare module 'hono' {
   }
 }
 
-/** Options of {@link guard}, beside the verifier's own. */
-export interface GuardOptions {
-  /**
-   * `true` (default): a request without credentials gets 401. `false`: it passes with `c.get('auth')` undefined — a
-   * presented-but-bad token is still refused.
-   */
-  credentialsRequired?: boolean;
-  /** Scopes every request through this guard needs (403 `insufficient_scope` otherwise). Default: none. */
-  scopes?: readonly string[];
-  /** How `scopes` combine: `'all'` (default) or `'any'`. */
-  scopeMatch?: ScopeMatch;
-}
+/**
+ * Options of {@link guard}, beside the verifier's own (the core's guard options). Refusals are thrown as an
+ * `HTTPException`; take over rendering with `app.onError`.
+ */
+export type GuardOptions = CoreGuardOptions;
 
 /** The Hono environment after {@link guard} with credentials required: `c.get('auth')` is the token. */
 export interface AuthEnv<Claims extends object = Record<string, unknown>> {

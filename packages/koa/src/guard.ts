@@ -1,10 +1,10 @@
 import {
   type AccessToken,
+  type GuardOptions as CoreGuardOptions,
   type GuardState,
   isAuthError,
   type NodeRequestLike,
   resolveGuard,
-  type ScopeMatch,
   type Verifier,
   type VerifierOptions,
 } from '@audguard/core';
@@ -20,17 +20,8 @@ declare module 'koa' {
   }
 }
 
-/** Options of {@link guard}, beside the verifier's own. */
-export interface GuardOptions {
-  /**
-   * `true` (default): a request without credentials gets 401. `false`: it passes with `ctx.state.auth` undefined —
-   * a presented-but-bad token is still refused.
-   */
-  credentialsRequired?: boolean;
-  /** Scopes every request through this guard needs (403 `insufficient_scope` otherwise). Default: none. */
-  scopes?: readonly string[];
-  /** How `scopes` combine: `'all'` (default) or `'any'`. */
-  scopeMatch?: ScopeMatch;
+/** Options of {@link guard}, beside the verifier's own: the core's guard options, and who renders refusals. */
+export interface GuardOptions extends CoreGuardOptions {
   /**
    * Who renders refusals. `'respond'` (default): the guard sets the RFC 6750 status, headers and JSON body from
    * `verifier.errorResponse()`. `'throw'`: it throws the `AuthError`, for a try/catch upstream. Other errors are
