@@ -216,8 +216,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     const cached = this.cache?.get(token);
     if (cached) {
       // A hit skips the signature, never the clock or the key's presence in the issuer's current set.
-      this.checkTime(cached.exp, cached.nbf);
-      this.checkIssuedAt(cached.iat);
+      this.checkTimes(cached.exp, cached.nbf, cached.iat);
       if (cached.keys.stillPublished(cached.handle)) return cached.token as AccessToken<Claims>;
       this.cache?.delete(token);
     }
@@ -314,8 +313,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     const exp = numericDate(payload, 'exp', true) as number;
     const nbf = numericDate(payload, 'nbf', false);
     const iat = numericDate(payload, 'iat', false);
-    this.checkTime(exp, nbf);
-    this.checkIssuedAt(iat);
+    this.checkTimes(exp, nbf, iat);
 
     this.checkAudience(payload.aud, issuer.audience);
 
@@ -376,19 +374,17 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     }
   }
 
-  private checkTime(exp: number, nbf: number | undefined): void {
+  /**
+   * The time claims against one reading of the clock: `exp`, `nbf`, `iat` not in the future, and `maxTokenAge`.
+   * Run on every cache hit too — a cached token still expires and still grows old.
+   */
+  private checkTimes(exp: number, nbf: number | undefined, iat: number | undefined): void {
     const now = this.nowSeconds();
     const tolerance = this.options.clockTolerance;
     if (exp <= now - tolerance) throw invalidToken('expired', 'The token has expired.', { claim: 'exp' });
     if (nbf !== undefined && nbf > now + tolerance) {
       throw invalidToken('not_yet_valid', 'The token is not valid yet.', { claim: 'nbf' });
     }
-  }
-
-  /** `iat` not in the future, and within `maxTokenAge` when set. Re-run on cache hits: age grows. */
-  private checkIssuedAt(iat: number | undefined): void {
-    const now = this.nowSeconds();
-    const tolerance = this.options.clockTolerance;
     if (iat !== undefined && iat > now + tolerance) {
       throw invalidToken('issued_in_future', 'The token claims to be issued in the future.', {
         claim: 'iat',

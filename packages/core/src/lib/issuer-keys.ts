@@ -81,8 +81,7 @@ export class IssuerKeys {
     const set = this.current;
     if (this.source.kind === 'secret' || !set || !this.isServable(set)) return undefined;
     const keys: VerificationKey[] = [];
-    for (const jwk of set.keys) {
-      if ((kid !== undefined && jwk.kid !== kid) || !keyFits(jwk, alg)) continue;
+    for (const jwk of select(set.keys, alg, kid)) {
       const imported = this.imported.get(jwk)?.get(alg);
       if (imported === undefined) return undefined;
       if (!('failed' in imported)) keys.push(imported);
