@@ -1,19 +1,22 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const packages = fileURLToPath(new URL('./packages/', import.meta.url));
 
-// Tests run against the TypeScript sources, not dist/, so `pnpm test` needs no build step.
+// Tests run against the TypeScript sources, not dist/, so `pnpm test` needs no build step. Each package's entry and
+// subpath exports (`@audguard/core/protocol`, ...) resolve to the source file of the same name.
 export default defineConfig({
   resolve: {
-    alias: {
-      '@audguard/core': src('core'),
-      '@audguard/express': src('express'),
-      '@audguard/hono': src('hono'),
-      '@audguard/koa': src('koa'),
-      '@audguard/authorization-server': src('authorization-server'),
-      '@audguard/testing': src('testing'),
-    },
+    alias: [
+      {
+        find: /^@audguard\/(core|express|hono|koa|authorization-server|testing)$/,
+        replacement: `${packages}$1/src/index.ts`,
+      },
+      {
+        find: /^@audguard\/(core|express|hono|koa|authorization-server|testing)\/([a-z-]+)$/,
+        replacement: `${packages}$1/src/$2.ts`,
+      },
+    ],
   },
   test: {
     include: [

@@ -26,7 +26,7 @@ export async function buildChildren(): Promise<string> {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    conditions: ['source'],
+    conditions: ['@audguard/source'],
     external,
     sourcemap: 'linked',
     logLevel: 'warning',

@@ -63,7 +63,7 @@ export function startChild(
     ? [...extraNodeArgs, join(built, `${entry}.js`), ...args]
     : [
         ...extraNodeArgs,
-        '--conditions=source',
+        '--conditions=@audguard/source',
         '--import',
         import.meta.resolve('tsx'),
         fileURLToPath(new URL(`./${entry}.ts`, import.meta.url)),

@@ -1,6 +1,7 @@
 // Helpers for adapter authors: what every framework adapter decides at setup, written once. Adapters import these
 // from the core so the three of them stay a few dozen lines of translation each.
 import { ConfigurationError } from './errors.js';
+import { isScopeToken } from './lib/scope-token.js';
 import type { VerifierOptions } from './options.js';
 import { type AuthenticateOptions, createVerifier, type ScopeMatch, type Verifier } from './verifier.js';
 
@@ -24,9 +25,6 @@ export interface GuardState<Mode extends string = never> {
   /** Who renders refusals, for adapters that offer a choice (the first mode is the default). */
   readonly errors: Mode;
 }
-
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 function fail(message: string): never {
   throw new ConfigurationError(`audguard: ${message}`);
@@ -106,7 +104,7 @@ export function checkScopeList(
 ): readonly string[] {
   if (scopes.length === 0 && !allowEmpty) fail(`${where} needs at least one scope.`);
   for (const scope of scopes) {
-    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
+    if (!isScopeToken(scope)) {
       fail(
         `${where}: ${JSON.stringify(scope)} is not a scope; pass each scope as its own non-empty string ` +
           'without spaces, quotes or backslashes.',

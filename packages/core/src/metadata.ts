@@ -1,4 +1,5 @@
 import { ConfigurationError } from './errors.js';
+import { wellKnownPath } from './lib/well-known.js';
 import type { JwsAlgorithm } from './types.js';
 
 /** Input for {@link protectedResourceMetadata} (RFC 9728 §2). */
@@ -60,9 +61,7 @@ export function protectedResourceMetadata(
  * host and the resource's path): `https://api.example.com/v1` → `/.well-known/oauth-protected-resource/v1`.
  */
 export function protectedResourceMetadataPath(resource: string): string {
-  const url = new URL(checkResource(resource));
-  const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
-  return `/.well-known/oauth-protected-resource${path}`;
+  return wellKnownPath(checkResource(resource), 'oauth-protected-resource');
 }
 
 /** The absolute URL of the metadata document for `resource`, for the `resourceMetadata` verifier option. */

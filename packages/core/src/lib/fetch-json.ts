@@ -1,3 +1,5 @@
+import { BodyTooLargeError, readLimitedBody } from './read-body.js';
+
 /** Why a fetch of a key set or metadata document failed (kept as `cause`; never shown to clients). */
 export class FetchError extends Error {
   override readonly name = 'FetchError';
@@ -54,7 +56,7 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
       discard(response);
       throw new FetchError(`GET ${url}: body of ${declared} bytes exceeds the limit of ${maxBytes}`);
     }
-    const bytes = await readLimited(response, url, options, deadline);
+    const bytes = await readBody(response, url, options, deadline);
     let parsed: unknown;
     try {
       // Strict UTF-8: a key set that is not valid UTF-8 is broken, and replacement characters could alter a kid.
@@ -76,41 +78,21 @@ function discard(response: Response): void {
   response.body?.cancel().catch(() => {});
 }
 
-async function readLimited(
+async function readBody(
   response: Response,
   url: string,
   { maxBytes, timeoutMs }: FetchJsonOptions,
   deadline: Promise<never>,
 ): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    let chunk: ReadableStreamReadResult<Uint8Array>;
-    try {
-      chunk = await Promise.race([reader.read(), deadline]);
-    } catch (cause) {
-      reader.cancel().catch(() => {});
-      if (cause instanceof FetchError) {
-        throw new FetchError(`GET ${url}: timed out after ${timeoutMs} ms while reading the body`);
-      }
-      throw new FetchError(`GET ${url}: reading the body failed`, { cause });
-    }
-    if (chunk.done) break;
-    total += chunk.value.byteLength;
-    // Counted after decompression, so a small compressed body cannot expand past the limit.
-    if (total > maxBytes) {
-      reader.cancel().catch(() => {});
+  try {
+    return await readLimitedBody(response.body, maxBytes, deadline);
+  } catch (cause) {
+    if (cause instanceof BodyTooLargeError) {
       throw new FetchError(`GET ${url}: body exceeds the limit of ${maxBytes} bytes`);
     }
-    chunks.push(chunk.value);
+    if (cause instanceof FetchError) {
+      throw new FetchError(`GET ${url}: timed out after ${timeoutMs} ms while reading the body`);
+    }
+    throw new FetchError(`GET ${url}: reading the body failed`, { cause });
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }

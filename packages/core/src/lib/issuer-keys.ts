@@ -8,6 +8,7 @@ import {
   type VerificationKey,
 } from './crypto.js';
 import { FetchError, fetchJson } from './fetch-json.js';
+import { wellKnownUrl } from './well-known.js';
 
 /** @internal Resolved key-set settings (all durations in milliseconds). */
 export interface KeySetSettings {
@@ -222,11 +223,10 @@ export class IssuerKeys {
    * document's `issuer` must be identical to the configured one (RFC 8414 §3.3), or it is not used.
    */
   private async discover(): Promise<string> {
-    const url = new URL(this.issuer);
-    const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
     const candidates = [
-      `${url.origin}/.well-known/oauth-authorization-server${path}`,
-      `${url.origin}${path}/.well-known/openid-configuration`,
+      wellKnownUrl(this.issuer, 'oauth-authorization-server'),
+      // OpenID Connect Discovery 1.0 §4 appends instead of inserting.
+      `${this.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
     ];
     const failures: unknown[] = [];
     for (const candidate of candidates) {
