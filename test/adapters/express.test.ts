@@ -1,7 +1,9 @@
-import { createServer } from 'node:http';
+import { createServer, IncomingMessage } from 'node:http';
 import * as adapter from '@audguard/express';
 import { guard, protectedResource, requireAnyScope, requireScopes } from '@audguard/express';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
 import { runAdapterCases, runSetupCases } from './cases.js';
 import { appRendering, echo, type Fixture, RENDERED_BY_APP, type TestClaims } from './fixture.js';
 import { nodeTarget } from './transport.js';
@@ -42,3 +44,28 @@ function app(f: Fixture): express.Express {
 
 runAdapterCases('express', (f) => nodeTarget(createServer(app(f))));
 runSetupCases('express', adapter);
+
+describe('express: nothing patched globally', () => {
+  it('sets req.auth on a request whose prototype chain has no IncomingMessage, and requireScopes sees it', async () => {
+    const { createFixture } = await import('./fixture.js');
+    const f = await createFixture();
+    const bare = express();
+    // Some hosts hand Express requests that are not built on Node's IncomingMessage (another runtime's http module,
+    // a serverless shim): the same methods on another prototype. The guard must not depend on anything installed
+    // on IncomingMessage.prototype.
+    const lookalike = Object.create(Object.getPrototypeOf(IncomingMessage.prototype));
+    const { auth: _patched, ...methods } = Object.getOwnPropertyDescriptors(IncomingMessage.prototype);
+    Object.defineProperties(lookalike, methods);
+    Object.setPrototypeOf(bare.request, lookalike);
+    bare.get('/orders', guard(f.main), requireScopes('orders:read'), (req, res) => {
+      res.json(echo(req.auth));
+    });
+    const response = await request(bare).get('/orders').set('authorization', `Bearer ${f.tokens.readOnly}`);
+    expect(response.status).toBe(200);
+    expect(response.body.scopes).toEqual(['orders:read']);
+  });
+
+  it('defines no auth property on IncomingMessage.prototype', () => {
+    expect(Object.getOwnPropertyDescriptor(IncomingMessage.prototype, 'auth')).toBeUndefined();
+  });
+});

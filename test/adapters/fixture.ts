@@ -102,21 +102,25 @@ export async function createFixture(): Promise<Fixture> {
       jwksUri: `http://127.0.0.1:${await closedPort()}/jwks`,
       jwksOptions: { timeoutMs: 2000 },
     }),
-    broken: {
-      audiences: main.audiences,
-      authenticate: () => Promise.reject(new Error('boom')),
-      authenticateNow: () => Promise.reject(new Error('boom')),
-      checkScopes: main.checkScopes.bind(main),
-      errorResponse: main.errorResponse.bind(main),
-      verify: main.verify.bind(main),
-      fetchCounts: main.fetchCounts.bind(main),
-    },
+    broken: brokenVerifier(main),
     metadata: {
       resource: MCP_RESOURCE,
       authorizationServers: [ISSUER],
       scopesSupported: ['orders:read', 'orders:write'],
     },
   };
+}
+
+/**
+ * A verifier whose every authentication fails with a plain `Error` (not an `AuthError`), to prove the adapters hand
+ * such errors on untouched. It carries the verifier brand, as one from `createVerifier` does.
+ */
+function brokenVerifier(main: Verifier<TestClaims>): Verifier<TestClaims> {
+  const boom = () => Promise.reject(new Error('boom'));
+  return Object.assign(Object.create(main) as Verifier<TestClaims>, {
+    authenticate: boom,
+    [Symbol.for('audguard.verifier')]: { authenticateNow: boom },
+  });
 }
 
 /** What every test route answers: the parts of the token a handler would use (or that there was none). */

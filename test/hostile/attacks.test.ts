@@ -776,9 +776,15 @@ const ATTACKS: Attack[] = [
     request: (k, r) => ({ path: `${r}?access_token=${valid(k)}`, headers: [] }),
     expect: 'invalid_request',
   },
+  {
+    // RFC 6750 §2.1 with RFC 9110 §11.4: credentials = auth-scheme 1*SP token68.
+    name: 'control: Authorization with two spaces after the scheme',
+    request: (k, r) => ({ path: r, headers: [['Authorization', `Bearer  ${valid(k)}`]] }),
+    expect: 'ok',
+  },
   ...(
     [
-      ['two spaces after the scheme', (v: string) => `Bearer  ${v}`],
+      ['a space and a tab after the scheme', (v: string) => `Bearer \t${v}`],
       ['a tab after the scheme', (v: string) => `Bearer\t${v}`],
       ['no space after the scheme', (v: string) => `Bearer${v}`],
       ['the scheme alone', () => 'Bearer'],

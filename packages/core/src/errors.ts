@@ -8,42 +8,99 @@ export type AuthErrorCode =
   | 'insufficient_scope'
   | 'temporarily_unavailable';
 
+interface ReasonRow {
+  /** RFC 6750 `error`; `undefined` only for `missing_token`, whose challenge carries none (§3.1). */
+  readonly code: AuthErrorCode | undefined;
+  /** Safe to send to the client; a throw site may pass a more specific one. */
+  readonly description: string;
+}
+
+/**
+ * Every refusal the core makes, by stable reason: its RFC 6750 code and default description. The HTTP status
+ * follows from the code ({@link STATUS}). Adding a refusal is adding a row.
+ */
+const REASONS = {
+  // No credentials at all: the challenge carries no `error` attribute.
+  missing_token: {
+    code: undefined,
+    description: 'This API requires an access token (Authorization: Bearer).',
+  },
+  // Extraction (RFC 6750 §2).
+  malformed_authorization_header: {
+    code: 'invalid_request',
+    description: 'The Authorization header is malformed: expected "Bearer", a space and the token.',
+  },
+  multiple_credentials: {
+    code: 'invalid_request',
+    description: 'The request carries the access token in more than one place.',
+  },
+  token_in_query_not_allowed: {
+    code: 'invalid_request',
+    description: 'Access tokens are not accepted in the URL; send them in the Authorization header.',
+  },
+  // Token structure.
+  token_too_large: { code: 'invalid_token', description: 'The token is too long.' },
+  malformed_token: { code: 'invalid_token', description: 'The token is not a well-formed JWT.' },
+  encrypted_token_not_supported: {
+    code: 'invalid_token',
+    description: 'Encrypted tokens (JWE) are not accepted by this API.',
+  },
+  // Header policy, decided before any key lookup.
+  algorithm_not_allowed: {
+    code: 'invalid_token',
+    description: "The token's signing algorithm is not accepted by this API.",
+  },
+  type_not_allowed: {
+    code: 'invalid_token',
+    description: 'The token is not an access token (its "typ" names another kind of JWT).',
+  },
+  unsupported_critical_header: {
+    code: 'invalid_token',
+    description: 'The token has critical header parameters this API does not understand.',
+  },
+  key_reference_in_header: {
+    code: 'invalid_token',
+    description: 'Tokens that carry or point to their own key are not accepted.',
+  },
+  unknown_issuer: {
+    code: 'invalid_token',
+    description: 'The token was issued by an issuer this API does not trust.',
+  },
+  // Keys and signature.
+  unknown_key: {
+    code: 'invalid_token',
+    description: 'The token was signed with a key this API does not accept.',
+  },
+  bad_signature: { code: 'invalid_token', description: 'The token signature is invalid.' },
+  // Claims.
+  missing_claim: { code: 'invalid_token', description: 'The token lacks a required claim.' },
+  invalid_claim: { code: 'invalid_token', description: 'A claim of the token has an invalid value.' },
+  expired: { code: 'invalid_token', description: 'The token has expired.' },
+  not_yet_valid: { code: 'invalid_token', description: 'The token is not valid yet.' },
+  issued_in_future: { code: 'invalid_token', description: 'The token claims to be issued in the future.' },
+  audience_mismatch: { code: 'invalid_token', description: 'The token was not issued for this API.' },
+  audience_not_exclusive: {
+    code: 'invalid_token',
+    description: 'The token is also valid at other APIs; this API accepts only tokens issued for it alone.',
+  },
+  // Authorization.
+  insufficient_scope: { code: 'insufficient_scope', description: 'The access token lacks a required scope.' },
+  // Our side: the client's token may be fine.
+  keys_unavailable: {
+    code: 'temporarily_unavailable',
+    description:
+      'The API cannot check tokens right now because its authorization server keys are unavailable. Retry later.',
+  },
+} as const satisfies Record<string, ReasonRow>;
+
 /**
  * A stable, machine-readable reason for a refusal. Switch on it in logs and metrics; it never changes meaning
  * between releases.
  */
-export type AuthErrorReason =
-  // No credentials at all (RFC 6750 §3.1: the challenge carries no `error` attribute).
-  | 'missing_token'
-  // Extraction (400 invalid_request).
-  | 'malformed_authorization_header'
-  | 'multiple_credentials'
-  | 'token_in_query_not_allowed'
-  // Token structure (401 invalid_token).
-  | 'token_too_large'
-  | 'malformed_token'
-  | 'encrypted_token_not_supported'
-  // Header policy, decided before any key lookup (401 invalid_token).
-  | 'algorithm_not_allowed'
-  | 'type_not_allowed'
-  | 'unsupported_critical_header'
-  | 'key_reference_in_header'
-  | 'unknown_issuer'
-  // Keys and signature (401 invalid_token).
-  | 'unknown_key'
-  | 'bad_signature'
-  // Claims (401 invalid_token).
-  | 'missing_claim'
-  | 'invalid_claim'
-  | 'expired'
-  | 'not_yet_valid'
-  | 'issued_in_future'
-  | 'audience_mismatch'
-  | 'audience_not_exclusive'
-  // Authorization (403 insufficient_scope).
-  | 'insufficient_scope'
-  // Our side (503).
-  | 'keys_unavailable';
+export type AuthErrorReason = keyof typeof REASONS;
+
+/** Every reason, in table order (for documentation, metrics labels and exhaustive tests). */
+export const AUTH_ERROR_REASONS = Object.freeze(Object.keys(REASONS)) as readonly AuthErrorReason[];
 
 const STATUS: Record<AuthErrorCode, number> = {
   invalid_request: 400,
@@ -54,6 +111,11 @@ const STATUS: Record<AuthErrorCode, number> = {
 
 /** Options for {@link AuthError}. */
 export interface AuthErrorOptions {
+  /**
+   * What to tell the client instead of the reason's default description. Written by code, never copied from a
+   * token, a network error or a stack trace.
+   */
+  description?: string;
   /** The underlying failure, kept for logs; never rendered to the client. */
   cause?: unknown;
   /** For `insufficient_scope`: the scopes the request needs (rendered as `scope="…"`). */
@@ -65,8 +127,14 @@ export interface AuthErrorOptions {
 }
 
 /**
- * The one error the verifier throws for a refused request. `description` is safe to send to the client: it is
- * written here, never copied from a token, a network error or a stack trace. Render it with `renderAuthError`.
+ * The one error the verifier throws for a refused request, built from its {@link AuthErrorReason}: the reason
+ * decides the RFC 6750 `code`, the HTTP `status` and the default `description`. `description` is safe to send to
+ * the client. Render it with `renderAuthError`.
+ *
+ * @example
+ * ```ts
+ * throw new AuthError('invalid_claim', { description: 'The token is for another tenant.', claim: 'tid' });
+ * ```
  */
 export class AuthError extends Error {
   override readonly name = 'AuthError';
@@ -85,15 +153,13 @@ export class AuthError extends Error {
   /** For claim failures: the claim that failed. */
   readonly claim: string | undefined;
 
-  constructor(
-    code: AuthErrorCode | undefined,
-    reason: AuthErrorReason,
-    description: string,
-    options: AuthErrorOptions = {},
-  ) {
+  constructor(reason: AuthErrorReason, options: AuthErrorOptions = {}) {
+    const row: ReasonRow | undefined = REASONS[reason];
+    if (row === undefined) throw new TypeError(`AuthError: unknown reason ${JSON.stringify(reason)}`);
+    const description = options.description ?? row.description;
     super(description, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.status = code === undefined ? 401 : STATUS[code];
+    this.code = row.code;
+    this.status = row.code === undefined ? 401 : STATUS[row.code];
     this.reason = reason;
     this.description = description;
     this.scopes = options.scopes;
@@ -109,20 +175,9 @@ export function isAuthError(value: unknown): value is AuthError {
   );
 }
 
-/** @internal Shorthands used across the core. */
-export const invalidRequest = (reason: AuthErrorReason, description: string, cause?: unknown): AuthError =>
-  new AuthError('invalid_request', reason, description, { cause });
-
-/** @internal */
-export const invalidToken = (
-  reason: AuthErrorReason,
-  description: string,
-  options: AuthErrorOptions = {},
-): AuthError => new AuthError('invalid_token', reason, description, options);
-
 /**
- * Thrown by `createVerifier` and `protectedResourceMetadata` when the configuration cannot work. The message says
- * which option is wrong and what to do about it.
+ * Thrown by `createVerifier`, the guards and `protectedResourceMetadata` when the configuration cannot work. The
+ * message says which option is wrong and what to do about it.
  */
 export class ConfigurationError extends TypeError {
   override readonly name = 'ConfigurationError';

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDIENCE, ISSUER, mint, type TestKey, testKey } from '../test/tokens.js';
+import { authenticateNow } from './adapter.js';
 import { type AuthError, createVerifier, type NodeRequestLike, type VerifierOptions } from './index.js';
 
 let key: TestKey;
@@ -44,6 +45,23 @@ describe('RFC 6750 §2 extraction', () => {
     }
   });
 
+  it('accepts one or more spaces after the scheme (RFC 6750 §2.1, RFC 9110 §11.4: 1*SP)', async () => {
+    for (const spaces of [' ', '  ', '   ']) {
+      const header = `Bearer${spaces}${token}`;
+      await expect(verifier().authenticate(web({ authorization: header }))).resolves.toMatchObject({
+        issuer: ISSUER,
+      });
+      await expect(verifier().authenticate(node(['Authorization', header]))).resolves.toBeDefined();
+    }
+  });
+
+  it('reads a Node-style request without rawHeaders (a shim) from headers.authorization', async () => {
+    const shim = { method: 'GET', url: '/', headers: { authorization: `Bearer ${token}` } };
+    await expect(verifier().authenticate(shim)).resolves.toMatchObject({ issuer: ISSUER });
+    const err = await refusal(verifier().authenticate({ headers: { authorization: 'Basic x' } }));
+    expect(err).toMatchObject({ status: 400, reason: 'malformed_authorization_header' });
+  });
+
   it('reads a Node request, header by raw name', async () => {
     await expect(verifier().authenticate(node(['Authorization', `Bearer ${token}`]))).resolves.toBeDefined();
   });
@@ -67,7 +85,7 @@ describe('RFC 6750 §2 extraction', () => {
     'Basic dXNlcjpwYXNz',
     'Bearer',
     'Bearer ',
-    `Bearer  ${'x'}`,
+    `Bearer \t${'abc'}`,
     'Bearer a b',
     'Bearer a"b',
     'Token abc',
@@ -183,14 +201,14 @@ describe('RFC 6750 §2 extraction', () => {
       const v = verifier({ cache: false });
       const request = web({ authorization: `Bearer ${token}` });
       await v.authenticate(request); // the first use imports the key (asynchronous on every backend)
-      const uncached = v.authenticateNow(request);
+      const uncached = authenticateNow(v, request);
       expect(uncached instanceof Promise).toBe(false);
       expect(uncached).toMatchObject({ issuer: ISSUER });
       const cached = verifier();
       await cached.authenticate(request);
-      expect(cached.authenticateNow(request)).toBe(cached.authenticateNow(request)); // a hit: the same token
-      expect(() => v.authenticateNow(web())).toThrow(expect.objectContaining({ reason: 'missing_token' }));
-      expect(v.authenticateNow(web(), { credentialsRequired: false })).toBeUndefined();
+      expect(authenticateNow(cached, request)).toBe(authenticateNow(cached, request)); // a hit: the same token
+      expect(() => authenticateNow(v, web())).toThrow(expect.objectContaining({ reason: 'missing_token' }));
+      expect(authenticateNow(v, web(), { credentialsRequired: false })).toBeUndefined();
     });
 
     it('returns a promise when keys must be fetched, and never throws for that', async () => {
@@ -200,7 +218,7 @@ describe('RFC 6750 §2 extraction', () => {
         jwksUri: 'https://as.example.com/jwks',
         jwksOptions: { fetch: async () => Response.json({ keys: [key.jwk] }) },
       });
-      const result = v.authenticateNow(web({ authorization: `Bearer ${token}` }));
+      const result = authenticateNow(v, web({ authorization: `Bearer ${token}` }));
       expect(result).toBeInstanceOf(Promise);
       await expect(result).resolves.toMatchObject({ issuer: ISSUER });
     });

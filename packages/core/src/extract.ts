@@ -1,4 +1,4 @@
-import { AuthError, invalidRequest } from './errors.js';
+import { AuthError } from './errors.js';
 
 /**
  * A request as the core reads it, when the framework does not hand over a web `Request`. Node's `IncomingMessage`
@@ -10,9 +10,10 @@ export interface NodeRequestLike {
   url?: string | undefined;
   /**
    * Raw header name/value pairs. Read instead of `headers` because Node keeps only the first of duplicated
-   * `Authorization` headers there, and RFC 6750 §2 wants two credentials refused.
+   * `Authorization` headers there, and RFC 6750 §2 wants two credentials refused. Without them (a request shim),
+   * `headers.authorization` is read.
    */
-  rawHeaders: readonly string[];
+  rawHeaders?: readonly string[] | undefined;
   headers: Record<string, string | string[] | undefined>;
   /** The parsed form body, if the application parsed it (only read when body tokens are enabled). */
   body?: unknown;
@@ -63,12 +64,12 @@ export function extractBearerTokenSync(
 
 function headerAndQueryTokens(request: AuthenticateRequest, methods: BearerMethods): string[] {
   const found: string[] = [];
-  const headerValues = isWebRequest(request)
-    ? webAuthorization(request)
-    : nodeAuthorization(request.rawHeaders);
+  const headerValues = isWebRequest(request) ? webAuthorization(request) : nodeAuthorization(request);
   if (headerValues !== undefined) {
     if (typeof headerValues !== 'string') {
-      throw invalidRequest('multiple_credentials', 'The request carries more than one Authorization header.');
+      throw new AuthError('multiple_credentials', {
+        description: 'The request carries more than one Authorization header.',
+      });
     }
     found.push(parseAuthorization(headerValues));
   }
@@ -76,10 +77,7 @@ function headerAndQueryTokens(request: AuthenticateRequest, methods: BearerMetho
   if (url?.includes('access_token')) {
     const query = queryTokens(url);
     if (query.length > 0 && !methods.query) {
-      throw invalidRequest(
-        'token_in_query_not_allowed',
-        'Access tokens are not accepted in the URL; send them in the Authorization header.',
-      );
+      throw new AuthError('token_in_query_not_allowed');
     }
     found.push(...query);
   }
@@ -88,22 +86,10 @@ function headerAndQueryTokens(request: AuthenticateRequest, methods: BearerMetho
 
 function single(found: string[]): string | undefined {
   if (found.length > 1) {
-    throw invalidRequest(
-      'multiple_credentials',
-      'The request carries the access token in more than one place.',
-    );
+    throw new AuthError('multiple_credentials');
   }
   // Query and body tokens are not checked against the header grammar; the JWT decoder refuses malformed ones.
   return found[0];
-}
-
-/** The error for a request with no credentials: a 401 whose challenge carries no `error` (RFC 6750 §3.1). */
-export function missingToken(): AuthError {
-  return new AuthError(
-    undefined,
-    'missing_token',
-    'This API requires an access token (Authorization: Bearer).',
-  );
 }
 
 function isWebRequest(request: AuthenticateRequest): request is Request {
@@ -118,7 +104,9 @@ function webAuthorization(request: Request): string | string[] | undefined {
   return value.includes(',') ? value.split(',') : value;
 }
 
-function nodeAuthorization(rawHeaders: readonly string[]): string | string[] | undefined {
+function nodeAuthorization(request: NodeRequestLike): string | string[] | undefined {
+  const { rawHeaders } = request;
+  if (!Array.isArray(rawHeaders)) return request.headers.authorization;
   let first: string | undefined;
   let all: string[] | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
@@ -132,26 +120,23 @@ function nodeAuthorization(rawHeaders: readonly string[]): string | string[] | u
   return all ?? first;
 }
 
+/**
+ * `Bearer 1*SP b64token` (RFC 6750 §2.1; RFC 9110 §11.4 allows one or more spaces after the scheme). The scheme is
+ * case-insensitive; a tab is not a space, and nothing may follow the token.
+ */
 function parseAuthorization(value: string): string {
   const space = value.indexOf(' ');
   const scheme = space === -1 ? value : value.slice(0, space);
   if (!SCHEME.test(scheme)) {
-    throw invalidRequest(
-      'malformed_authorization_header',
-      'The Authorization header must use the Bearer scheme: "Authorization: Bearer <token>".',
-    );
+    throw new AuthError('malformed_authorization_header', {
+      description: 'The Authorization header must use the Bearer scheme: "Authorization: Bearer <token>".',
+    });
   }
-  // Exactly one space between scheme and token, nothing after it (RFC 6750 §2.1 credentials syntax).
-  const token = space === -1 ? '' : value.slice(space + 1);
-  if (token.length === 0 || !B64TOKEN.test(token)) throw malformed();
+  let start = space + 1;
+  while (space !== -1 && value.charCodeAt(start) === 0x20) start++;
+  const token = space === -1 ? '' : value.slice(start);
+  if (token.length === 0 || !B64TOKEN.test(token)) throw new AuthError('malformed_authorization_header');
   return token;
-}
-
-function malformed(): AuthError {
-  return invalidRequest(
-    'malformed_authorization_header',
-    'The Authorization header is malformed: expected "Bearer" followed by one space and the token.',
-  );
 }
 
 function queryTokens(url: string): string[] {

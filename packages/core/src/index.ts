@@ -1,9 +1,14 @@
 /**
  * @audguard/core — accept only the access tokens minted for this API.
  *
+ * What an API developer uses. Adapter authors find their helpers in `@audguard/core/adapter`; protocol building
+ * blocks shared by audguard's packages are in `@audguard/core/protocol`.
+ *
  * @packageDocumentation
  */
+export type { TokenTypePolicy } from './checks/header.js';
 export {
+  AUTH_ERROR_REASONS,
   AuthError,
   type AuthErrorCode,
   type AuthErrorOptions,
@@ -17,14 +22,6 @@ export {
   extractBearerToken,
   type NodeRequestLike,
 } from './extract.js';
-export {
-  checkScopeList,
-  type GuardOptions,
-  type GuardState,
-  isVerifier,
-  notMounted,
-  resolveGuard,
-} from './guard.js';
 export { ASYMMETRIC_ALGORITHMS, type CryptoBackend, SUPPORTED_ALGORITHMS } from './lib/crypto.js';
 export {
   type ProtectedResourceMetadata,
@@ -33,13 +30,7 @@ export {
   protectedResourceMetadataPath,
   protectedResourceMetadataUrl,
 } from './metadata.js';
-export type {
-  CacheOptions,
-  IssuerOptions,
-  JwksOptions,
-  TokenTypePolicy,
-  VerifierOptions,
-} from './options.js';
+export type { CacheOptions, IssuerOptions, JwksOptions, VerifierOptions } from './options.js';
 export { type AuthErrorResponse, type ChallengeOptions, renderAuthError } from './render.js';
 export type { AccessToken, JsonWebKey, JsonWebKeySet, JwsAlgorithm, JwsHeader, JwtClaims } from './types.js';
 export {

@@ -5,14 +5,14 @@ const jwks = { keys: [] };
 
 describe('renderAuthError (RFC 6750 §3)', () => {
   it('sends no error attribute when no credentials were sent', () => {
-    const response = renderAuthError(new AuthError(undefined, 'missing_token', 'Send a token.'));
+    const response = renderAuthError(new AuthError('missing_token', { description: 'Send a token.' }));
     expect(response.status).toBe(401);
     expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
     expect(response.body).toEqual({ error_description: 'Send a token.' });
   });
 
   it('renders invalid_token with error and error_description', () => {
-    const response = renderAuthError(new AuthError('invalid_token', 'expired', 'The token has expired.'), {
+    const response = renderAuthError(new AuthError('expired', { description: 'The token has expired.' }), {
       realm: 'orders',
     });
     expect(response).toEqual({
@@ -28,13 +28,14 @@ describe('renderAuthError (RFC 6750 §3)', () => {
   });
 
   it('renders invalid_request as 400', () => {
-    const response = renderAuthError(new AuthError('invalid_request', 'multiple_credentials', 'Two tokens.'));
+    const response = renderAuthError(new AuthError('multiple_credentials', { description: 'Two tokens.' }));
     expect(response.status).toBe(400);
     expect(response.headers['www-authenticate']).toContain('error="invalid_request"');
   });
 
   it('renders insufficient_scope as 403 with the needed scope', () => {
-    const error = new AuthError('insufficient_scope', 'insufficient_scope', 'Needs more.', {
+    const error = new AuthError('insufficient_scope', {
+      description: 'Needs more.',
       scopes: ['a:read', 'b'],
     });
     const response = renderAuthError(error);
@@ -51,11 +52,11 @@ describe('renderAuthError (RFC 6750 §3)', () => {
 
   it('adds resource_metadata (RFC 9728 §5.1), and then needs no realm', () => {
     const url = 'https://orders.example.com/.well-known/oauth-protected-resource';
-    const missing = renderAuthError(new AuthError(undefined, 'missing_token', 'x'), {
+    const missing = renderAuthError(new AuthError('missing_token', { description: 'x' }), {
       resourceMetadata: url,
     });
     expect(missing.headers['www-authenticate']).toBe(`Bearer resource_metadata="${url}"`);
-    const withRealm = renderAuthError(new AuthError('invalid_token', 'expired', 'x'), {
+    const withRealm = renderAuthError(new AuthError('expired', { description: 'x' }), {
       realm: 'r',
       resourceMetadata: url,
     });
@@ -65,7 +66,7 @@ describe('renderAuthError (RFC 6750 §3)', () => {
   });
 
   it('keeps auth-param values inside the RFC 6750 character set', () => {
-    const error = new AuthError('invalid_token', 'invalid_claim', 'bad "quote" \\ back\nslash é');
+    const error = new AuthError('invalid_claim', { description: 'bad "quote" \\ back\nslash é' });
     const header = renderAuthError(error, { realm: 'a"b' }).headers['www-authenticate'] as string;
     expect(header).toBe(
       'Bearer realm="ab", error="invalid_token", error_description="bad quote  backslash "',
@@ -74,9 +75,7 @@ describe('renderAuthError (RFC 6750 §3)', () => {
   });
 
   it('renders 503 with Retry-After and no challenge', () => {
-    const error = new AuthError('temporarily_unavailable', 'keys_unavailable', 'Retry later.', {
-      retryAfter: 7.2,
-    });
+    const error = new AuthError('keys_unavailable', { description: 'Retry later.', retryAfter: 7.2 });
     const response = renderAuthError(error);
     expect(response.status).toBe(503);
     expect(response.headers['retry-after']).toBe('8');
@@ -86,7 +85,7 @@ describe('renderAuthError (RFC 6750 §3)', () => {
 
   it('never sends the cause to the client', () => {
     const cause = new Error('connect ECONNREFUSED 10.0.0.5:443 at Socket.stack');
-    const error = new AuthError('temporarily_unavailable', 'keys_unavailable', 'Retry later.', { cause });
+    const error = new AuthError('keys_unavailable', { description: 'Retry later.', cause });
     const response = renderAuthError(error);
     expect(JSON.stringify(response)).not.toMatch(/ECONNREFUSED|10\.0\.0\.5|stack/);
     expect(error.cause).toBe(cause);
@@ -100,7 +99,7 @@ describe('renderAuthError (RFC 6750 §3)', () => {
       realm: 'orders',
       resourceMetadata: 'https://orders.example.com/.well-known/oauth-protected-resource',
     });
-    const response = verifier.errorResponse(new AuthError(undefined, 'missing_token', 'x'));
+    const response = verifier.errorResponse(new AuthError('missing_token', { description: 'x' }));
     expect(response.headers['www-authenticate']).toBe(
       'Bearer realm="orders", resource_metadata="https://orders.example.com/.well-known/oauth-protected-resource"',
     );

@@ -1,13 +1,10 @@
-import { IncomingMessage } from 'node:http';
+import { type AccessToken, isAuthError, type Verifier, type VerifierOptions } from '@audguard/core';
 import {
-  type AccessToken,
+  authenticateNow,
   type GuardOptions as CoreGuardOptions,
   type GuardState,
-  isAuthError,
   resolveGuard,
-  type Verifier,
-  type VerifierOptions,
-} from '@audguard/core';
+} from '@audguard/core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 declare global {
@@ -49,47 +46,15 @@ export type AuthenticatedRequest<Claims extends object = Record<string, unknown>
 
 type ErrorMode = NonNullable<GuardOptions['errors']>;
 
-/** Where `requireScopes` finds the guard that ran on a request, and where `req.auth` lives (see below). */
-interface Slot {
-  token: AccessToken | undefined;
-  guard: GuardState<ErrorMode> | undefined;
-}
-/** Marks the accessor and holds its store, so every copy of this module shares one. */
-const AUTH_SLOTS = Symbol.for('audguard.express.auth');
-
 /**
- * Where `req.auth` lives, and where `requireScopes` finds the guard that ran on a request.
- *
- * Adding a property to Node's request object per request changes its hidden class, and Express's own property
- * reads on `req` then slow down for the rest of the request (measured: several µs per request, about a tenth of an
- * unprotected Express request). So `req.auth` is an accessor on `IncomingMessage.prototype` backed by one WeakMap
- * entry per request: every request keeps one shape, and writes by anyone (`req.auth = x`) go through it too. If
- * something else already defined `auth` there, the guard leaves it alone and assigns `req.auth` plainly.
+ * The guard that ran on each request, for `requireScopes`. One map for every copy of this module in the process
+ * (an app may end up with two after a dependency upgrade), so a guard from one copy is found by the other's
+ * `requireScopes`. Keyed weakly: an entry goes with its request.
  */
-function requestSlots(): WeakMap<object, Slot> | undefined {
-  const prototype = IncomingMessage.prototype as unknown as Record<symbol, WeakMap<object, Slot> | undefined>;
-  const installed = prototype[AUTH_SLOTS];
-  if (installed !== undefined) return installed;
-  if (Object.hasOwn(prototype, 'auth')) return undefined;
-  const slots = new WeakMap<object, Slot>();
-  Object.defineProperty(prototype, 'auth', {
-    configurable: true,
-    enumerable: false,
-    get(this: object) {
-      return slots.get(this)?.token;
-    },
-    set(this: object, value: AccessToken | undefined) {
-      const slot = slots.get(this);
-      if (slot) slot.token = value;
-      else slots.set(this, { token: value, guard: undefined });
-    },
-  });
-  Object.defineProperty(prototype, AUTH_SLOTS, { value: slots });
-  return slots;
-}
-
-/** Used only when another library owns `IncomingMessage.prototype.auth`. */
-const fallbackGuards = new WeakMap<object, GuardState<ErrorMode>>();
+const GUARDS_KEY = Symbol.for('audguard.express.guards');
+const registry = globalThis as { [GUARDS_KEY]?: WeakMap<object, GuardState<ErrorMode>> };
+registry[GUARDS_KEY] ??= new WeakMap();
+const guards: WeakMap<object, GuardState<ErrorMode>> = registry[GUARDS_KEY];
 
 /**
  * Authenticates every request (RFC 6750 extraction, then the verifier's checks) and sets `req.auth`. Refusals are
@@ -113,21 +78,16 @@ export function guard<Claims extends object = Record<string, unknown>>(
 ): RequestHandler {
   const state = resolveGuard<ErrorMode>(optionsOrVerifier, options, ['respond', 'next']);
   const { verifier, authenticate } = state;
-  const slots = requestSlots();
   const accept = (req: Request, token: AccessToken | undefined, next: NextFunction) => {
-    if (slots) {
-      slots.set(req, { token, guard: state });
-    } else {
-      req.auth = token;
-      fallbackGuards.set(req, state);
-    }
+    req.auth = token;
+    guards.set(req, state);
     next();
   };
   return function audguardGuard(req: Request, res: Response, next: NextFunction): void {
     let result: AccessToken | undefined | Promise<AccessToken | undefined>;
     try {
       // Express's request already is what the core reads (method, url, rawHeaders, headers, body).
-      result = verifier.authenticateNow(req, authenticate);
+      result = authenticateNow(verifier, req, authenticate);
     } catch (error) {
       refuse(state, error, res, next);
       return;
@@ -146,7 +106,7 @@ export function guard<Claims extends object = Record<string, unknown>>(
 
 /** @internal The guard that ran on `req`, if any. */
 export function guardOf(req: Request): GuardState<ErrorMode> | undefined {
-  return requestSlots()?.get(req)?.guard ?? fallbackGuards.get(req);
+  return guards.get(req);
 }
 
 /** @internal Answers an `AuthError` (or hands it to `next`); anything else goes to `next` untouched. */

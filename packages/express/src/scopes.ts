@@ -1,5 +1,5 @@
 import type { ScopeMatch } from '@audguard/core';
-import { checkScopeList, notMounted } from '@audguard/core';
+import { checkScopeList, notMounted } from '@audguard/core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { guardOf, refuse } from './guard.js';
 

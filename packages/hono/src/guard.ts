@@ -1,12 +1,10 @@
+import { type AccessToken, isAuthError, type Verifier, type VerifierOptions } from '@audguard/core';
 import {
-  type AccessToken,
+  authenticateNow,
   type GuardOptions as CoreGuardOptions,
   type GuardState,
-  isAuthError,
   resolveGuard,
-  type Verifier,
-  type VerifierOptions,
-} from '@audguard/core';
+} from '@audguard/core/adapter';
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -87,7 +85,7 @@ export function guard<Claims extends object = Record<string, unknown>>(
   return function audguardGuard(c: Context<OptionalAuthEnv<Claims>>, next: Next): Promise<void> {
     let result: AccessToken | undefined | Promise<AccessToken | undefined>;
     try {
-      result = verifier.authenticateNow(c.req.raw, authenticate);
+      result = authenticateNow(verifier, c.req.raw, authenticate);
     } catch (error) {
       throw refusal(state, error);
     }

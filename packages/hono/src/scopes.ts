@@ -1,5 +1,5 @@
 import type { AccessToken, ScopeMatch } from '@audguard/core';
-import { checkScopeList, notMounted } from '@audguard/core';
+import { checkScopeList, notMounted } from '@audguard/core/adapter';
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { type AuthEnv, guardOf, refusal } from './guard.js';
 

@@ -1,13 +1,16 @@
 import {
   type AccessToken,
-  type GuardOptions as CoreGuardOptions,
-  type GuardState,
   isAuthError,
   type NodeRequestLike,
-  resolveGuard,
   type Verifier,
   type VerifierOptions,
 } from '@audguard/core';
+import {
+  authenticateNow,
+  type GuardOptions as CoreGuardOptions,
+  type GuardState,
+  resolveGuard,
+} from '@audguard/core/adapter';
 import type { Context, Middleware, Next, ParameterizedContext } from 'koa';
 
 declare module 'koa' {
@@ -96,7 +99,7 @@ export function guard<Claims extends object = Record<string, unknown>>(
   ): Promise<void> {
     let result: AccessToken | undefined | Promise<AccessToken | undefined>;
     try {
-      result = verifier.authenticateNow(nodeRequest(ctx), authenticate);
+      result = authenticateNow(verifier, nodeRequest(ctx), authenticate);
     } catch (error) {
       refuse(state, error, ctx);
       return Promise.resolve();

@@ -1,4 +1,3 @@
-import { importJWK } from 'jose';
 import type { JsonWebKey, JwsAlgorithm } from '../types.js';
 import { base64urlDecode } from './jwt.js';
 
@@ -154,6 +153,8 @@ export async function importVerificationKey(
     const key = crypto.createPublicKey({ key: publicJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
     return { alg, jwk, verify: nodeVerifier(crypto, info, key) };
   }
+  // jose is only needed here, off the Node path: loaded on first use, so importing the core stays cheap.
+  const { importJWK } = await import('jose');
   const cryptoKey = await importJWK({ ...publicJwk, alg: alg === 'Ed25519' ? 'Ed25519' : alg }, alg);
   if (!(cryptoKey instanceof CryptoKey)) throw new TypeError('expected a CryptoKey');
   const params = webParams(info);

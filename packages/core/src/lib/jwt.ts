@@ -1,4 +1,4 @@
-import { invalidToken } from '../errors.js';
+import { AuthError } from '../errors.js';
 
 /** @internal A compact JWS split and decoded, not yet trusted. */
 export interface DecodedJws {
@@ -70,10 +70,7 @@ export function decodeJws(token: string): DecodedJws {
   if (first === -1 || second === -1) throw malformed();
   if (token.indexOf('.', second + 1) !== -1) {
     if (token.split('.').length === 5) {
-      throw invalidToken(
-        'encrypted_token_not_supported',
-        'Encrypted tokens (JWE) are not accepted by this API.',
-      );
+      throw new AuthError('encrypted_token_not_supported');
     }
     throw malformed();
   }
@@ -96,7 +93,7 @@ function jsonObject(segment: string): Record<string, unknown> {
   try {
     value = JSON.parse(utf8(base64urlDecode(segment)));
   } catch (cause) {
-    throw invalidToken('malformed_token', 'The token is not a well-formed JWT.', { cause });
+    throw new AuthError('malformed_token', { cause });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed();
   return value as Record<string, unknown>;
@@ -109,6 +106,6 @@ function ascii(text: string): Uint8Array {
   return bytes;
 }
 
-function malformed() {
-  return invalidToken('malformed_token', 'The token is not a well-formed JWT.');
+function malformed(): AuthError {
+  return new AuthError('malformed_token');
 }

@@ -1,9 +1,27 @@
-// Helpers for adapter authors: what every framework adapter decides at setup, written once. Adapters import these
-// from the core so the three of them stay a few dozen lines of translation each.
+/**
+ * @audguard/core/adapter — what a framework adapter needs and an API developer does not: the checks every guard
+ * makes at setup (`resolveGuard`, `checkScopeList`), the synchronous `authenticateNow`, the error for a route
+ * without a guard, and the guard's state type. audguard's Express, Hono and Koa adapters are built on these alone,
+ * so each stays a few dozen lines of translation.
+ *
+ * @packageDocumentation
+ */
 import { ConfigurationError } from './errors.js';
+import type { AuthenticateRequest } from './extract.js';
+import type { Maybe } from './lib/maybe.js';
 import { isScopeToken } from './lib/scope-token.js';
 import type { VerifierOptions } from './options.js';
-import { type AuthenticateOptions, createVerifier, type ScopeMatch, type Verifier } from './verifier.js';
+import type { AccessToken } from './types.js';
+import {
+  type AuthenticateOptions,
+  createVerifier,
+  type ScopeMatch,
+  VERIFIER,
+  type Verifier,
+  type VerifierInternals,
+} from './verifier.js';
+
+export type { Maybe } from './lib/maybe.js';
 
 /** The options every framework guard takes beside the verifier's own; `resolveGuard` checks them. */
 export interface GuardOptions {
@@ -121,13 +139,40 @@ export function notMounted(name: string): ConfigurationError {
   );
 }
 
-/** True when `value` is a verifier (from `createVerifier`) rather than options. */
-export function isVerifier(value: object): value is Verifier<object> {
-  const v = value as Partial<Record<keyof Verifier, unknown>>;
+/**
+ * True when `value` is a verifier made by `createVerifier` (recognised by its brand, also across duplicated copies
+ * of this package), rather than options.
+ */
+export function isVerifier(value: unknown): value is Verifier<object> {
   return (
-    typeof v.authenticate === 'function' &&
-    typeof v.authenticateNow === 'function' &&
-    typeof v.checkScopes === 'function' &&
-    typeof v.errorResponse === 'function'
+    typeof value === 'object' && value !== null && typeof internals(value)?.authenticateNow === 'function'
   );
+}
+
+/**
+ * `verifier.authenticate()` for adapter authors: the same checks, but the answer comes synchronously whenever no
+ * I/O is needed (a cached token, or loaded keys on the `node:crypto` backend) — a refusal is then thrown at once —
+ * and as a promise otherwise. Framework middleware uses it to skip a promise and a microtask per request.
+ *
+ * @example
+ * ```ts
+ * const result = authenticateNow(verifier, request, { credentialsRequired: true });
+ * if (result instanceof Promise) result.then(proceed, refuse);
+ * else proceed(result);
+ * ```
+ */
+export function authenticateNow<Claims extends object>(
+  verifier: Verifier<Claims>,
+  request: AuthenticateRequest,
+  options: AuthenticateOptions = {},
+): Maybe<AccessToken<Claims> | undefined> {
+  const brand = internals(verifier);
+  if (brand === undefined) {
+    throw new ConfigurationError('audguard: authenticateNow() needs a verifier from createVerifier().');
+  }
+  return brand.authenticateNow(request, options) as Maybe<AccessToken<Claims> | undefined>;
+}
+
+function internals(value: object): VerifierInternals | undefined {
+  return (value as { [VERIFIER]?: VerifierInternals })[VERIFIER];
 }

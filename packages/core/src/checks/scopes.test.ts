@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { checkScopes, grantedScopes } from './scopes.js';
+
+describe('scopes', () => {
+  it('reads scope (space-delimited) and scp (string or array), dropping empty entries', () => {
+    expect([...grantedScopes({ scope: 'a  b', scp: ['c', ''] })]).toEqual(['a', 'b', 'c']);
+    expect([...grantedScopes({ scp: 'd e' })]).toEqual(['d', 'e']);
+    expect([...grantedScopes({})]).toEqual([]);
+  });
+  it("'all' needs every scope, 'any' one; a refusal is 403 naming what is needed", () => {
+    const granted = new Set(['a', 'b']);
+    expect(() => checkScopes(granted, ['a', 'b'])).not.toThrow();
+    expect(() => checkScopes(granted, ['c', 'b'], 'any')).not.toThrow();
+    expect(() => checkScopes(granted, [])).not.toThrow();
+    for (const match of ['all', 'any'] as const) {
+      try {
+        checkScopes(granted, ['c', 'd'], match);
+        throw new Error('expected a refusal');
+      } catch (error) {
+        expect(error).toMatchObject({ status: 403, reason: 'insufficient_scope', scopes: ['c', 'd'] });
+      }
+    }
+  });
+});

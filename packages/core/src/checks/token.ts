@@ -1,0 +1,62 @@
+import type { AccessToken, JwsHeader, JwtClaims } from '../types.js';
+import { grantedScopes } from './scopes.js';
+
+/** Tokens the verifier produced: adapters and `checkScopes` trust nothing else that looks like one. */
+const produced = new WeakSet<object>();
+
+/**
+ * The verified token, frozen: the cache hands the same object to every request with the same token, so nothing
+ * may change it.
+ */
+export function freezeToken<Claims extends object>(
+  token: string,
+  header: JwsHeader,
+  claims: JwtClaims,
+  issuer: string,
+  audience: readonly string[],
+): AccessToken<Claims> {
+  const frozen: AccessToken<Claims> = Object.freeze({
+    token,
+    header: Object.freeze(header),
+    claims: Object.freeze(claims) as Readonly<JwtClaims & Claims>,
+    issuer,
+    subject: claims.sub,
+    clientId: clientIdOf(claims),
+    audience: Object.freeze([...audience]),
+    scopes: new ReadonlyScopeSet(grantedScopes(claims)),
+    expiresAt: new Date((claims.exp as number) * 1000),
+    issuedAt: claims.iat === undefined ? undefined : new Date(claims.iat * 1000),
+  });
+  produced.add(frozen);
+  return frozen;
+}
+
+/** Whether `value` is a token this module froze (not a look-alike assembled by application code). */
+export function isVerifiedToken(value: unknown): value is AccessToken<object> {
+  return typeof value === 'object' && value !== null && produced.has(value);
+}
+
+/** RFC 9068 `client_id`, else the OpenID Connect `azp` some issuers use instead. */
+function clientIdOf(claims: JwtClaims): string | undefined {
+  if (typeof claims.client_id === 'string') return claims.client_id;
+  return typeof claims.azp === 'string' ? claims.azp : undefined;
+}
+
+/** A Set that cannot be changed after construction (the token object is shared through the cache). */
+class ReadonlyScopeSet extends Set<string> {
+  private sealed = false;
+  constructor(values: Iterable<string>) {
+    super(values);
+    this.sealed = true;
+  }
+  override add(value: string): this {
+    if (this.sealed) throw new TypeError('AccessToken.scopes is read-only');
+    return super.add(value);
+  }
+  override delete(): boolean {
+    throw new TypeError('AccessToken.scopes is read-only');
+  }
+  override clear(): void {
+    throw new TypeError('AccessToken.scopes is read-only');
+  }
+}

@@ -1,0 +1,44 @@
+import { ConfigurationError } from '../errors.js';
+
+/** Throws the {@link ConfigurationError} that says what to fix. */
+export function fail(message: string): never {
+  throw new ConfigurationError(`audguard: ${message}`);
+}
+
+/** An absolute http(s) URL, returned unchanged (identifiers are compared as written). */
+export function absoluteUrl(value: unknown, name: string): string {
+  try {
+    const url = new URL(value as string);
+    if (typeof value === 'string' && (url.protocol === 'https:' || url.protocol === 'http:')) return value;
+  } catch {}
+  return fail(`${name} ${JSON.stringify(value)} must be an absolute http(s) URL.`);
+}
+
+/** A string or an array of non-empty strings, as an array. */
+export function stringList(value: unknown, name: string): string[] {
+  const values = typeof value === 'string' ? [value] : Array.isArray(value) ? [...value] : undefined;
+  if (values === undefined) fail(`${name} must be a string or an array of strings.`);
+  for (const v of values as unknown[]) {
+    if (typeof v !== 'string' || v.length === 0) fail(`${name} values must be non-empty strings.`);
+  }
+  return values as string[];
+}
+
+export function oneOf<T extends string>(value: unknown, allowed: readonly T[], name: string): T {
+  if (!(allowed as readonly unknown[]).includes(value)) {
+    fail(`${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${JSON.stringify(value)}.`);
+  }
+  return value as T;
+}
+
+export function positive(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    fail(`${name} must be a positive number.`);
+  return value;
+}
+
+export function nonNegative(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    fail(`${name} must be a number ≥ 0.`);
+  return value;
+}

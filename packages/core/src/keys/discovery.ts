@@ -1,0 +1,78 @@
+import type { VerificationKey } from '../lib/crypto.js';
+import { FetchError, type FetchJsonOptions, fetchJson } from '../lib/fetch-json.js';
+import { wellKnownUrl } from '../lib/well-known.js';
+import { type KeyQuery, type KeySet, type KeySetSettings, keysUnavailable, SingleFlight } from './key-set.js';
+
+/**
+ * The issuer's `jwks_uri`: RFC 8414 §3 metadata (well-known suffix inserted before the issuer's path), then OpenID
+ * Connect Discovery (appended). A document whose `issuer` is not identical to `issuer` is not used (RFC 8414 §3.3).
+ */
+export async function discoverJwksUri(issuer: string, options: FetchJsonOptions): Promise<string> {
+  const candidates = [
+    wellKnownUrl(issuer, 'oauth-authorization-server'),
+    `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
+  ];
+  const failures: unknown[] = [];
+  for (const candidate of candidates) {
+    try {
+      const metadata = await fetchJson(candidate, options);
+      if (metadata.issuer !== issuer) {
+        throw new FetchError(
+          `${candidate} names issuer ${JSON.stringify(metadata.issuer)}, not ${JSON.stringify(issuer)}`,
+        );
+      }
+      const jwksUri = metadata.jwks_uri;
+      if (typeof jwksUri !== 'string' || !/^https?:\/\//.test(jwksUri)) {
+        throw new FetchError(`${candidate} has no usable jwks_uri`);
+      }
+      return jwksUri;
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  throw new FetchError(`discovery failed for issuer ${issuer}`, { cause: new AggregateError(failures) });
+}
+
+/**
+ * The key set of an issuer configured without `jwksUri`: discovered on first use (single-flight, with the same
+ * error backoff as key fetches), then the remote key set at the discovered URL — shared with every other issuer
+ * that publishes there.
+ */
+export class DiscoveredKeySet implements KeySet {
+  private remote: KeySet | undefined;
+  private readonly discovery: SingleFlight<KeySet>;
+
+  constructor(
+    readonly issuer: string,
+    private readonly settings: KeySetSettings,
+    remoteFor: (jwksUri: string) => KeySet,
+  ) {
+    this.discovery = new SingleFlight(async () => {
+      this.remote = remoteFor(await discoverJwksUri(issuer, settings));
+      return this.remote;
+    }, settings.now);
+  }
+
+  keysNow(query: KeyQuery): readonly VerificationKey[] | undefined {
+    return this.remote?.keysNow(query);
+  }
+
+  async keys(query: KeyQuery): Promise<readonly VerificationKey[]> {
+    return (this.remote ?? (await this.discover())).keys(query);
+  }
+
+  stillTrusts(key: VerificationKey): boolean {
+    return this.remote?.stillTrusts(key) ?? false;
+  }
+
+  private async discover(): Promise<KeySet> {
+    const { errorBackoffMs, now } = this.settings;
+    const failure = this.discovery.failedWithin(errorBackoffMs);
+    if (failure) throw keysUnavailable(failure.error, failure.at + errorBackoffMs - now());
+    try {
+      return await this.discovery.start();
+    } catch (error) {
+      throw keysUnavailable(error, errorBackoffMs);
+    }
+  }
+}
