@@ -8,6 +8,7 @@
 import { createVerifier, type JwsAlgorithm } from '@audguard/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configArbitrary, scenarioArbitrary } from './arbitraries.js';
 import {
   count,
   FUZZ_PATH,
@@ -22,16 +23,8 @@ import {
 import { checkAgainst, checkSame, clock, runVerify, verifierOptions, verifierPool } from './harness.js';
 import { ALL_ALGORITHMS, AUDIENCE, generateKeyMaterial, type KeyMaterial, OTHER_ISSUER } from './keys.js';
 import { createOracle, type Expectation, type Oracle } from './oracle.js';
-import {
-  BASE_SECONDS,
-  configArbitrary,
-  type RenderContext,
-  renderToken,
-  type Scenario,
-  scenarioArbitrary,
-  type ValueSpec,
-  type VerifierConfig,
-} from './token-model.js';
+import { BASE_SECONDS, type RenderContext, renderToken } from './render.js';
+import type { Scenario, ValueSpec, VerifierConfig } from './token-model.js';
 
 const RUNS_PER_ALGORITHM = Math.ceil(FUZZ_RUNS / ALL_ALGORITHMS.length);
 const TIME_TRAVEL_RUNS = Math.max(100, Math.ceil(FUZZ_RUNS / 10));

@@ -18,7 +18,8 @@ import {
   signWith,
 } from './keys.js';
 import { createOracle, type JoseVerdict, type Oracle } from './oracle.js';
-import { BASE_SECONDS, type RenderContext, type VerifierConfig } from './token-model.js';
+import { BASE_SECONDS, type RenderContext } from './render.js';
+import type { VerifierConfig } from './token-model.js';
 
 let keys: KeyMaterial;
 let oracle: Oracle;

@@ -12,11 +12,10 @@ import type { AuthErrorReason, JsonWebKey, JsonWebKeySet, JwsAlgorithm } from '@
 import { createLocalJWKSet, errors, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from 'jose';
 import { STRICT } from './fuzz-config.js';
 import { ISSUER, isHmac, type KeyMaterial, OTHER_ISSUER } from './keys.js';
+import type { RenderContext, RenderedToken } from './render.js';
 import {
   allowedAlgorithms,
   audiences,
-  type RenderContext,
-  type RenderedToken,
   type Scenario,
   tolerance,
   type VerifierConfig,

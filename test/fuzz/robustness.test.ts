@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { FUZZ_RUNS, FUZZ_SEED, runProperty, summary, tally, timeoutFor } from './fuzz-config.js';
 import { checkAuthError, clock, fail, HANG_MS, runVerify, verifierOptions } from './harness.js';
 import { AUDIENCE, generateKeyMaterial, ISSUER, type KeyMaterial } from './keys.js';
-import { BASE_SECONDS, type VerifierConfig } from './token-model.js';
+import { BASE_SECONDS } from './render.js';
+import type { VerifierConfig } from './token-model.js';
 
 const RUNS = Math.max(100, Math.ceil(FUZZ_RUNS / 5));
 

@@ -1,8 +1,12 @@
 /**
- * Helpers for the authorization-server abuse suite: a seeded server with an observable store, a store whose
- * operations can be held at chosen points (to replay races deterministically), and small request helpers.
- */
-import { createHash, randomBytes } from 'node:crypto';
+ * Helpers for the authorization-server abuse suite (`as-*.test.ts`, one file per subject): a seeded server with an
+ * observable store, a store whose operations can be held at chosen points (to replay races deterministically), and
+ * small request helpers.
+ *
+ * What every file checks: each refusal is the RFC 6749 error (JSON, right status, `no-store`) or the HTML error
+ * page — never a 500, never a redirect to an unregistered URI, and never state left behind (the store's size is
+ * watched).
+ */ import { createHash, randomBytes } from 'node:crypto';
 import {
   type AuthorizationServer,
   type AuthorizationServerConfig,
@@ -112,6 +116,17 @@ export function basic(id: string, secret: string): string {
 }
 
 export const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/** A valid client_credentials request (client authentication is added by the caller). */
+export const CC = { grant_type: 'client_credentials', scope: 'read', resource: 'urn:invoices' } as const;
+
+/** The server's request body limit (64 KiB, inclusive). */
+export const MAX_BODY = 65_536;
+
+/** A POST below the issuer with a raw body and exactly `headers`. */
+export function rawPost(path: string, body: BodyInit | null, headers: Record<string, string>): Request {
+  return new Request(`${ISSUER}${path}`, { method: 'POST', headers, body });
+}
 
 /** POSTs a form (or a raw body) below the issuer. `auth` adds client_secret_basic. */
 export function post(

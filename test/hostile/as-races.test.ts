@@ -1,0 +1,133 @@
+/**
+ * Races on one grant, replayed deterministically: a store operation of one request is held (GatedStore) while the
+ * racing request runs, then released. A concurrent code replay, a concurrent refresh-token reuse, and a refresh
+ * racing a revocation must each leave the token family revoked: the in-flight request is refused, or nothing it
+ * issued still works (RFC 9700 §4.2.4, §4.14.2; RFC 7009 §2.1).
+ *
+ * The describe blocks keep the names of the suites these cases belong to (as-codes.test.ts, as-refresh.test.ts).
+ */
+import type { AuthorizationServer } from '@audguard/authorization-server';
+import { describe, expect, it } from 'vitest';
+import {
+  authorize,
+  CLIENT,
+  expectOAuthError,
+  GatedStore,
+  jtiOf,
+  post,
+  type Reply,
+  redeem,
+  refresh,
+  setupWith,
+  stringField,
+  tokens,
+  within,
+} from './as-helpers.js';
+
+/**
+ * After a race that revoked a token family: the racing request was refused, or nothing it issued still works (its
+ * refresh token is refused and its access token is listed as revoked).
+ */
+async function expectFamilyRevoked(as: AuthorizationServer, store: GatedStore, reply: Reply): Promise<void> {
+  if (reply.status !== 200) {
+    expectOAuthError(reply, 400, 'invalid_grant');
+    return;
+  }
+  expectOAuthError(await refresh(as, stringField(reply, 'refresh_token')), 400, 'invalid_grant');
+  expect(await store.get(`revoked:${jtiOf(stringField(reply, 'access_token'))}`)).toBeDefined();
+}
+
+describe('authorization code: refused redemptions, replay and PKCE downgrade', () => {
+  /** The first redemption is held just before it saves its refresh token; the replay runs meanwhile. */
+  async function concurrentCodeReplay() {
+    const store = new GatedStore();
+    const { as } = await setupWith(store);
+    const { code, verifier } = await authorize(as);
+    const gate = store.gate('set', 'rt:');
+    const first = redeem(as, code, verifier);
+    await within(gate.reached, 5000, 'the first redemption to reach the store');
+    const replay = await within(redeem(as, code, verifier), 5000, 'the replay');
+    gate.release();
+    const won = await within(first, 5000, 'the first redemption');
+    return { as, store, replay, won };
+  }
+
+  it('concurrent replay: the replay is refused, both requests complete (scenario check)', async () => {
+    const { replay, won } = await concurrentCodeReplay();
+    expectOAuthError(replay, 400, 'invalid_grant');
+    if (won.status !== 200) expectOAuthError(won, 400, 'invalid_grant');
+  });
+
+  // BUG: a replay detected while the first redemption is still in flight revokes the grant, but the first
+  // redemption then re-saves the grant with its new refresh token (issueFromGrant → saveGrant), so the tokens of
+  // that redemption survive the replay detection (RFC 9700 §4.2.4; DESIGN: "a replayed code revokes what it
+  // issued"). Fixed means: the in-flight redemption is refused, or what it issued is revoked.
+  it('concurrent replay: what the in-flight redemption issued is revoked too', async () => {
+    const { as, store, won } = await concurrentCodeReplay();
+    await expectFamilyRevoked(as, store, won);
+  });
+});
+
+describe('refresh tokens: refused refreshes and reuse', () => {
+  /** Two refreshes with one token; the winner is held just before it saves its new refresh token. */
+  async function concurrentReuse() {
+    const store = new GatedStore();
+    const { as } = await setupWith(store);
+    const issued = await tokens(as);
+    const gate = store.gate('set', 'rt:');
+    const first = refresh(as, issued.refresh);
+    await within(gate.reached, 5000, 'the first refresh to reach the store');
+    const reuse = await within(refresh(as, issued.refresh), 5000, 'the reuse');
+    gate.release();
+    const won = await within(first, 5000, 'the first refresh');
+    return { as, store, reuse, won };
+  }
+
+  it('concurrent reuse: the reuse is refused, both requests complete (scenario check)', async () => {
+    const { reuse, won } = await concurrentReuse();
+    expectOAuthError(reuse, 400, 'invalid_grant');
+    if (won.status !== 200) expectOAuthError(won, 400, 'invalid_grant');
+  });
+
+  // BUG: same root cause as the concurrent code replay: the reuse revokes the grant, then the in-flight refresh
+  // saves it again with the refresh token it just minted, so the family lives on (RFC 9700 §4.14.2).
+  it('concurrent reuse: what the in-flight refresh issued is revoked with the family', async () => {
+    const { as, store, won } = await concurrentReuse();
+    await expectFamilyRevoked(as, store, won);
+  });
+
+  /**
+   * A refresh and a revocation of the same refresh token at once: the refresh has read the grant and is held just
+   * before it takes the token; the revocation finds the token, revokes the grant and is held before deleting the
+   * token; then the refresh completes, then the revocation.
+   */
+  async function concurrentRevocation() {
+    const store = new GatedStore();
+    const { as } = await setupWith(store);
+    const issued = await tokens(as);
+    const refreshGate = store.gate('consume', 'rt:');
+    const refreshing = refresh(as, issued.refresh);
+    await within(refreshGate.reached, 5000, 'the refresh to reach the store');
+    const revokeGate = store.gate('delete', 'rt:');
+    const revoking = post(as, '/revoke', { token: issued.refresh }, { auth: CLIENT });
+    await within(revokeGate.reached, 5000, 'the revocation to reach the store');
+    refreshGate.release();
+    const refreshed = await within(refreshing, 5000, 'the refresh');
+    revokeGate.release();
+    const revoked = await within(revoking, 5000, 'the revocation');
+    return { as, store, refreshed, revoked };
+  }
+
+  it('concurrent revocation: both requests complete (scenario check)', async () => {
+    const { refreshed, revoked } = await concurrentRevocation();
+    expect(revoked.status).toBe(200);
+    if (refreshed.status !== 200) expectOAuthError(refreshed, 400, 'invalid_grant');
+  });
+
+  // BUG: same root cause: /revoke answered 200 and revoked the grant, but the refresh that was in flight re-saved
+  // it, so the token family the client has just revoked keeps working (RFC 7009 §2.1).
+  it('concurrent revocation: the revoked family stays revoked', async () => {
+    const { as, store, refreshed } = await concurrentRevocation();
+    await expectFamilyRevoked(as, store, refreshed);
+  });
+});
