@@ -70,7 +70,7 @@ export interface UserConfig {
 
 /**
  * Configuration of {@link createAuthorizationServer}. It is checked once, at start; a mistake throws a
- * {@link ConfigurationError} naming the field.
+ * {@link ConfigurationError} naming the field. The defaults below are the values of {@link DEFAULTS}.
  */
 export interface AuthorizationServerConfig {
   /**

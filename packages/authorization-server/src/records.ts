@@ -143,11 +143,8 @@ export class Records {
 
   /**
    * Revokes a grant and its whole token family: the grant, its current refresh token, and every unexpired access
-   * token issued from it.
-   */
-  /**
-   * Revokes a grant and everything it issued. A tombstone is written first, so a request that is issuing from the
-   * grant at this very moment notices after it saves (see {@link isGrantRevoked}) instead of bringing it back.
+   * token issued from it. A tombstone is written first, so a request that is issuing from the grant at this very
+   * moment notices after it saves (see {@link isGrantRevoked}) instead of bringing it back.
    */
   async revokeGrant(id: string, ttlSeconds: number): Promise<void> {
     await this.#write(`grant-revoked:${id}`, true, ttlSeconds);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { seedConfig } from '../test/helpers.js';
 import type { AuthorizationServerConfig } from './config.js';
 import { ConfigurationError } from './errors.js';
 import { createAuthorizationServer } from './server.js';
-import { seedConfig } from './test-helpers.js';
 
 async function fieldOf(config: AuthorizationServerConfig): Promise<string> {
   try {

@@ -3,9 +3,14 @@
  * refresh tokens and revoked access-token ids. Values are strings (the server stores JSON), so a shared store such
  * as Redis can back several instances.
  *
- * Keys the server writes (all prefixed, values JSON): `interaction:`, `code:`, `code-used:`, `grant:`, `rt:`,
- * `rt-used:` and `revoked:<jti>` — the last lists revoked access tokens by `jti` until they expire, so a resource
- * server sharing the store may check it.
+ * Keys the server writes (values JSON; `<hash>` is base64url SHA-256, so no secret is ever a key):
+ * - `interaction:<id>` — a login and consent page waiting for the user;
+ * - `code:<hash>` — an unredeemed authorization code; `code-used:<hash>` — its grant id once redeemed, so a replay
+ *   is recognised;
+ * - `grant:<id>` — what the user consented to and the token family issued from it; `grant-revoked:<id>` — the
+ *   tombstone of a revoked grant, so a request issuing from it at that moment cannot bring it back;
+ * - `rt:<hash>` — the live refresh token of a grant; `rt-used:<hash>` — a rotated one, so its reuse is recognised;
+ * - `revoked:<jti>` — a revoked access token, until it expires, so a resource server sharing the store may check it.
  */
 export interface Store {
   /** Stores `value` under `key`, replacing any earlier value; it expires after `ttlSeconds` (> 0). */

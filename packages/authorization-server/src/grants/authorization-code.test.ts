@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { authorize, CALLBACK, codeTokens, create, pkce, token, verify } from '../../test/helpers.js';
 import { MemoryStore } from '../store.js';
-import { authorize, CALLBACK, codeTokens, create, pkce, token, verify } from '../test-helpers.js';
 
 const client: [string, string] = ['client', 'secret'];
 

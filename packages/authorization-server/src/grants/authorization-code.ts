@@ -1,9 +1,8 @@
-import { selectAudience } from '../audience.js';
 import { sha256 } from '../crypto.js';
 import { OAuthError } from '../errors.js';
 import { verifyCodeVerifier } from '../pkce.js';
+import { grantAudience } from '../resource-indicators.js';
 import { grantLifetime, issueFromGrant } from './issue-from-grant.js';
-import { grantResources, grantTarget } from './target.js';
 import type { Grant } from './types.js';
 
 const replayed = 'The authorization code was already used; the tokens issued from it are revoked.';
@@ -42,12 +41,7 @@ export const authorizationCode: Grant = {
     const grant = await ctx.records.getGrant(record.grantId);
     if (grant === undefined)
       throw new OAuthError('invalid_grant', 'The authorization grant is no longer valid.');
-    const consented = grantResources(grant.resources, client, ctx.settings);
-    const audience = selectAudience(
-      grant.scopes,
-      grantTarget(params, client, ctx.settings, consented),
-      consented,
-    );
+    const audience = grantAudience(params, client, ctx.settings, grant, grant.scopes);
 
     // Everything checks out: now take the code, once.
     if ((await ctx.records.consumeCode(hash)) === undefined) {

@@ -1,13 +1,13 @@
 import { issueAccessToken } from '../access-token.js';
-import type { Context } from '../context.js';
 import { randomToken, sha256 } from '../crypto.js';
 import { OAuthError } from '../errors.js';
 import type { GrantRecord } from '../records.js';
+import type { ServerContext } from '../server-context.js';
 import type { Client } from '../settings.js';
 import type { TokenResponseBody } from './types.js';
 
 /** How long a grant (and what it issued) must be remembered. */
-export function grantLifetime(ctx: Context, offline: boolean): number {
+export function grantLifetime(ctx: ServerContext, offline: boolean): number {
   const { settings } = ctx;
   return offline
     ? Math.max(settings.refreshTokenLifetime, settings.accessTokenLifetime)
@@ -19,7 +19,7 @@ export function grantLifetime(ctx: Context, offline: boolean): number {
  * client may refresh; both are recorded in the grant's token family.
  */
 export async function issueFromGrant(
-  ctx: Context,
+  ctx: ServerContext,
   client: Client,
   grantId: string,
   grant: GrantRecord,

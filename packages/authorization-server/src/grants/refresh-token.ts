@@ -1,9 +1,8 @@
-import { selectAudience } from '../audience.js';
 import { sha256 } from '../crypto.js';
 import { OAuthError } from '../errors.js';
+import { grantAudience } from '../resource-indicators.js';
 import { OFFLINE_ACCESS, parseScope } from '../scopes.js';
 import { grantLifetime, issueFromGrant } from './issue-from-grant.js';
-import { grantResources, grantTarget } from './target.js';
 import type { Grant } from './types.js';
 
 const reused = 'The refresh token was already used; its token family is revoked.';
@@ -41,8 +40,7 @@ export const refreshToken: Grant = {
       throw new OAuthError('invalid_scope', 'The requested scope exceeds the scope originally granted.');
     }
     const scopes = requested === undefined || requested.length === 0 ? grant.scopes : requested;
-    const consented = grantResources(grant.resources, client, ctx.settings);
-    const audience = selectAudience(scopes, grantTarget(params, client, ctx.settings, consented), consented);
+    const audience = grantAudience(params, client, ctx.settings, grant, scopes);
 
     // Rotate: take the token, once. Losing the race means it was used concurrently: treat it as reuse.
     if ((await ctx.records.consumeRefreshToken(hash)) === undefined) {
