@@ -9,8 +9,9 @@ const replayed = 'The authorization code was already used; the tokens issued fro
 
 /**
  * `authorization_code` (RFC 6749 §4.1.3) with PKCE: the code is checked (client, exact `redirect_uri`,
- * `code_verifier`, `resource` within the grant) before it is consumed, atomically and once. A replayed code is
- * `invalid_grant` and revokes every token issued from it (RFC 9700 §4.2.4).
+ * `code_verifier`, `resource` within the grant) before it is consumed, atomically and once. Of concurrent
+ * redemptions exactly one wins; the others are `invalid_grant`. A code redeemed again after that is a replay:
+ * `invalid_grant`, and every token issued from it is revoked (RFC 9700 §4.2.4).
  */
 export const authorizationCode: Grant = {
   grantType: 'authorization_code',
@@ -43,12 +44,14 @@ export const authorizationCode: Grant = {
       throw new OAuthError('invalid_grant', 'The authorization grant is no longer valid.');
     const audience = grantAudience(params, client, ctx.settings, grant, grant.scopes);
 
-    // Everything checks out: now take the code, once.
-    if ((await ctx.records.consumeCode(hash)) === undefined) {
-      await ctx.records.revokeGrant(record.grantId, grantLifetime(ctx, true));
-      throw new OAuthError('invalid_grant', replayed);
+    // Everything checks out: now take the code, once. A request that loses this race to a concurrent one is refused
+    // and revokes nothing; the winner marks the code used only once it has issued, so only a redemption after that
+    // is a replay.
+    if (!(await ctx.records.takeCode(hash))) {
+      throw new OAuthError('invalid_grant', 'The authorization code was already used.');
     }
+    const body = await issueFromGrant(ctx, client, record.grantId, grant, audience);
     await ctx.records.markCodeUsed(hash, record.grantId, grantLifetime(ctx, grant.offline));
-    return issueFromGrant(ctx, client, record.grantId, grant, audience);
+    return body;
   },
 };
