@@ -46,22 +46,32 @@ function checkClientResources(value: unknown, field: string, resources: Map<stri
   });
 }
 
-/** The client's resource scopes, in configuration order, each owned by a resource the client may target. */
-function checkClientScopes(value: unknown, field: string, allowedResources: readonly Resource[]): string[] {
-  const scopes = list(value, field).map((scope, j) => {
+/**
+ * The client's resource scopes, in configuration order, each owned by a resource the client may target.
+ * `offline_access` may be listed too, as Duende and oidc-provider configurations do, by a client that may use the
+ * `refresh_token` grant: it then says what that grant type already allows, and is not kept as a resource scope.
+ */
+function checkClientScopes(
+  value: unknown,
+  field: string,
+  allowedResources: readonly Resource[],
+  grantTypes: ReadonlySet<GrantType>,
+): string[] {
+  const scopes = list(value, field).flatMap((scope, j) => {
     const scopeField = `${field}[${j}]`;
     if (scope === OFFLINE_ACCESS) {
+      if (grantTypes.has('refresh_token')) return [];
       throw new ConfigurationError(
         scopeField,
-        'remove offline_access: the refresh_token grant type allows it',
+        'offline_access asks for refresh tokens, and this client may not use the refresh_token grant; add refresh_token to grantTypes or remove offline_access',
       );
     }
     if (typeof scope !== 'string' || !allowedResources.some((resource) => resource.scopes.has(scope))) {
       throw new ConfigurationError(scopeField, 'name a scope of a resource this client may target');
     }
-    return scope;
+    return [scope];
   });
-  if (scopes.length === 0) throw new ConfigurationError(field, 'allow at least one scope');
+  if (scopes.length === 0) throw new ConfigurationError(field, 'allow at least one resource scope');
   return [...new Set(scopes)];
 }
 
@@ -98,7 +108,7 @@ export function checkClients(
       name: raw.name === undefined ? clientId : nonEmptyString(raw.name, `${field}.name`),
       grantTypes,
       redirectUris,
-      scopes: checkClientScopes(raw.scopes, `${field}.scopes`, allowedResources),
+      scopes: checkClientScopes(raw.scopes, `${field}.scopes`, allowedResources, grantTypes),
       resources: allowedResources,
     });
   });
