@@ -2,7 +2,7 @@ import { sha256 } from '../crypto.js';
 import { OAuthError } from '../errors.js';
 import { verifyCodeVerifier } from '../pkce.js';
 import { grantAudience } from '../resource-indicators.js';
-import { grantLifetime, issueFromGrant } from './issue-from-grant.js';
+import { grantLifetime, issueFromGrant, refuseReplay } from './issue-from-grant.js';
 import type { Grant } from './types.js';
 
 const replayed = 'The authorization code was already used; the tokens issued from it are revoked.';
@@ -22,10 +22,7 @@ export const authorizationCode: Grant = {
     const record = await ctx.records.getCode(hash);
     if (record === undefined) {
       const grantId = await ctx.records.usedCodeGrant(hash);
-      if (grantId !== undefined) {
-        await ctx.records.revokeGrant(grantId, grantLifetime(ctx, true));
-        throw new OAuthError('invalid_grant', replayed);
-      }
+      if (grantId !== undefined) await refuseReplay(ctx, grantId, replayed);
       throw new OAuthError('invalid_grant', 'The authorization code is invalid or expired.');
     }
     if (record.clientId !== client.clientId) {

@@ -15,6 +15,15 @@ export function grantLifetime(ctx: ServerContext, offline: boolean): number {
 }
 
 /**
+ * A replayed code or a reused refresh token, found after the request that took it had issued: revokes the grant's
+ * whole family and refuses (RFC 9700 §4.2.4, §4.14.2).
+ */
+export async function refuseReplay(ctx: ServerContext, grantId: string, description: string): Promise<never> {
+  await ctx.records.revokeGrant(grantId, grantLifetime(ctx, true));
+  throw new OAuthError('invalid_grant', description);
+}
+
+/**
  * Issues an access token from a user grant, plus a new refresh token when the grant is `offline_access` and the
  * client may refresh; both are recorded in the grant's token family.
  */

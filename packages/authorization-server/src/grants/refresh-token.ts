@@ -2,7 +2,7 @@ import { sha256 } from '../crypto.js';
 import { OAuthError } from '../errors.js';
 import { grantAudience } from '../resource-indicators.js';
 import { OFFLINE_ACCESS, parseScope } from '../scopes.js';
-import { grantLifetime, issueFromGrant } from './issue-from-grant.js';
+import { issueFromGrant, refuseReplay } from './issue-from-grant.js';
 import type { Grant } from './types.js';
 
 const reused = 'The refresh token was already used; its token family is revoked.';
@@ -23,10 +23,7 @@ export const refreshToken: Grant = {
     const record = await ctx.records.getRefreshToken(hash);
     if (record === undefined) {
       const used = await ctx.records.usedRefreshToken(hash);
-      if (used !== undefined) {
-        await ctx.records.revokeGrant(used.grantId, grantLifetime(ctx, true));
-        throw new OAuthError('invalid_grant', reused);
-      }
+      if (used !== undefined) await refuseReplay(ctx, used.grantId, reused);
       throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
     }
     if (record.clientId !== client.clientId) {
