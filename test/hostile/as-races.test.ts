@@ -1,8 +1,8 @@
 /**
  * Races on one grant, replayed deterministically: a store operation of one request is held (GatedStore) while the
- * racing request runs, then released. A concurrent code replay, a concurrent refresh-token reuse, and a refresh
- * racing a revocation must each leave the token family revoked: the in-flight request is refused, or nothing it
- * issued still works (RFC 9700 §4.2.4, §4.14.2; RFC 7009 §2.1).
+ * racing request runs, then released. A concurrent code redemption or refresh that loses the race is refused and
+ * revokes nothing — the winner keeps its tokens (issue 19); a refresh racing a revocation must leave the family
+ * revoked (RFC 7009 §2.1). Replays after the winner has issued revoke (as-codes, as-refresh).
  *
  * The describe blocks keep the names of the suites these cases belong to (as-codes.test.ts, as-refresh.test.ts).
  */
@@ -28,6 +28,13 @@ import {
  * After a race that revoked a token family: the racing request was refused, or nothing it issued still works (its
  * refresh token is refused and its access token is listed as revoked).
  */
+/** The winner of a race keeps its tokens: its access token is not revoked, its refresh token refreshes. */
+async function expectFamilyAlive(as: AuthorizationServer, store: GatedStore, won: Reply): Promise<void> {
+  expect(won.status, won.text).toBe(200);
+  expect(await store.get(`revoked:${jtiOf(stringField(won, 'access_token'))}`)).toBeUndefined();
+  expect((await refresh(as, stringField(won, 'refresh_token'))).status).toBe(200);
+}
+
 async function expectFamilyRevoked(as: AuthorizationServer, store: GatedStore, reply: Reply): Promise<void> {
   if (reply.status !== 200) {
     expectOAuthError(reply, 400, 'invalid_grant');
@@ -58,13 +65,11 @@ describe('authorization code: refused redemptions, replay and PKCE downgrade', (
     if (won.status !== 200) expectOAuthError(won, 400, 'invalid_grant');
   });
 
-  // BUG: a replay detected while the first redemption is still in flight revokes the grant, but the first
-  // redemption then re-saves the grant with its new refresh token (issueFromGrant → saveGrant), so the tokens of
-  // that redemption survive the replay detection (RFC 9700 §4.2.4; DESIGN: "a replayed code revokes what it
-  // issued"). Fixed means: the in-flight redemption is refused, or what it issued is revoked.
-  it('concurrent replay: what the in-flight redemption issued is revoked too', async () => {
+  // Issue 19: a redemption that runs while the first is still issuing lost the race, and losing a race is not a
+  // replay: the first keeps what it issued. A redemption after the first has issued is a replay and revokes.
+  it('concurrent replay: the in-flight redemption keeps what it issued (losing a race is no replay)', async () => {
     const { as, store, won } = await concurrentCodeReplay();
-    await expectFamilyRevoked(as, store, won);
+    await expectFamilyAlive(as, store, won);
   });
 });
 
@@ -89,11 +94,11 @@ describe('refresh tokens: refused refreshes and reuse', () => {
     if (won.status !== 200) expectOAuthError(won, 400, 'invalid_grant');
   });
 
-  // BUG: same root cause as the concurrent code replay: the reuse revokes the grant, then the in-flight refresh
-  // saves it again with the refresh token it just minted, so the family lives on (RFC 9700 §4.14.2).
-  it('concurrent reuse: what the in-flight refresh issued is revoked with the family', async () => {
+  // Issue 19: as for codes, a refresh that runs while the first is still rotating lost the race and revokes
+  // nothing; a use of the rotated token after the first has issued is reuse and revokes the family.
+  it('concurrent reuse: the in-flight refresh keeps what it issued (losing a race is no reuse)', async () => {
     const { as, store, won } = await concurrentReuse();
-    await expectFamilyRevoked(as, store, won);
+    await expectFamilyAlive(as, store, won);
   });
 
   /**
@@ -124,8 +129,8 @@ describe('refresh tokens: refused refreshes and reuse', () => {
     if (refreshed.status !== 200) expectOAuthError(refreshed, 400, 'invalid_grant');
   });
 
-  // BUG: same root cause: /revoke answered 200 and revoked the grant, but the refresh that was in flight re-saved
-  // it, so the token family the client has just revoked keeps working (RFC 7009 §2.1).
+  // /revoke answers 200 and revokes the grant while a refresh is in flight: the refresh must not bring the family
+  // back when it saves (RFC 7009 §2.1; the grant's revocation tombstone).
   it('concurrent revocation: the revoked family stays revoked', async () => {
     const { as, store, refreshed } = await concurrentRevocation();
     await expectFamilyRevoked(as, store, refreshed);

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
-import { type Context, issuerOf } from './context.js';
 import { randomToken } from './crypto.js';
+import { issuerOf, type ServerContext } from './server-context.js';
 
 /** Who and what an access token is for. */
 export interface AccessTokenRequest {
@@ -24,7 +24,7 @@ export interface IssuedAccessToken {
  * `aud` a string when there is one audience and an array otherwise.
  */
 export async function issueAccessToken(
-  ctx: Context,
+  ctx: ServerContext,
   request: AccessTokenRequest,
 ): Promise<IssuedAccessToken> {
   const key = ctx.keys.current;

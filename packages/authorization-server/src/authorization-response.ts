@@ -1,8 +1,8 @@
-import { type Context, issuerOf } from './context.js';
 import { randomToken, sha256 } from './crypto.js';
 import type { OAuthError } from './errors.js';
 import { grantLifetime } from './grants/issue-from-grant.js';
 import type { InteractionRecord } from './records.js';
+import { issuerOf, type ServerContext } from './server-context.js';
 
 /** Where an authorization response goes: the validated redirect URI and the client's `state`. */
 export interface ResponseTarget {
@@ -12,7 +12,7 @@ export interface ResponseTarget {
 
 /** The redirect URI with response parameters added to its query, plus `state` and `iss` (RFC 9207). */
 export function responseLocation(
-  ctx: Context,
+  ctx: ServerContext,
   target: ResponseTarget,
   params: Record<string, string>,
 ): string {
@@ -24,7 +24,7 @@ export function responseLocation(
 }
 
 /** An error response by redirect (RFC 6749 §4.1.2.1), for errors found once client and redirect URI are valid. */
-export function errorLocation(ctx: Context, target: ResponseTarget, error: OAuthError): string {
+export function errorLocation(ctx: ServerContext, target: ResponseTarget, error: OAuthError): string {
   return responseLocation(ctx, target, { error: error.code, error_description: error.description });
 }
 
@@ -33,7 +33,7 @@ export function errorLocation(ctx: Context, target: ResponseTarget, error: OAuth
  * location carrying `code`, `state` and `iss`.
  */
 export async function approve(
-  ctx: Context,
+  ctx: ServerContext,
   interaction: InteractionRecord,
   subject: string,
 ): Promise<string> {

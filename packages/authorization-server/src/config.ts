@@ -51,7 +51,10 @@ export interface ClientConfig {
   redirectUris?: readonly string[];
   /**
    * The resource scopes the client may ask for; also its default scope when a request names none. Each must belong
-   * to a resource the client may target. `offline_access` is not listed here: `grantTypes` governs it.
+   * to a resource the client may target. `offline_access` is governed by `grantTypes`: a client with
+   * `refresh_token` may ask for it whether or not it is listed here; listing it (as Duende and oidc-provider
+   * configurations do) is accepted for such a client and changes nothing, and refused for a client without
+   * `refresh_token`. At least one resource scope.
    */
   scopes: readonly string[];
   /** The resource ids the client may target. Default: every resource. */
@@ -70,7 +73,7 @@ export interface UserConfig {
 
 /**
  * Configuration of {@link createAuthorizationServer}. It is checked once, at start; a mistake throws a
- * {@link ConfigurationError} naming the field.
+ * {@link ConfigurationError} naming the field. The defaults below are the values of {@link DEFAULTS}.
  */
 export interface AuthorizationServerConfig {
   /**

@@ -6,7 +6,9 @@ export type {
   SigningAlgorithm,
   UserConfig,
 } from './config.js';
+export { DEFAULTS } from './defaults.js';
 export { ConfigurationError } from './errors.js';
+export { generateSigningKey, KeyRing, type SigningKey } from './keys.js';
 export type { AuthorizationServer, ListeningServer } from './server.js';
 export { createAuthorizationServer } from './server.js';
 export type { MemoryStoreOptions, Store } from './store.js';

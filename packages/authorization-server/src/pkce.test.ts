@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { pkce } from '../test/helpers.js';
 import { OAuthError } from './errors.js';
 import { checkCodeChallenge, verifyCodeVerifier } from './pkce.js';
-import { pkce } from './test-helpers.js';
 
 const code = (promise: Promise<unknown> | (() => unknown)) =>
   (typeof promise === 'function' ? Promise.resolve().then(promise) : promise).then(

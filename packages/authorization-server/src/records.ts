@@ -81,15 +81,21 @@ export class Records {
     return this.#read(`code:${codeHash}`);
   }
 
-  consumeCode(codeHash: string): Promise<CodeRecord | undefined> {
-    return this.#read(`code:${codeHash}`, true);
+  /** Takes an authorization code, atomically: of concurrent calls exactly one gets `true`. */
+  async takeCode(codeHash: string): Promise<boolean> {
+    return (await this.#store.consume(`code:${codeHash}`)) !== undefined;
   }
 
-  /** Remembers a redeemed code, so a replay can be recognised and what it issued revoked. */
+  /**
+   * Remembers a redeemed code once the redemption has issued its tokens, so a later redemption is recognised as a
+   * replay and revokes them. Not before: a redemption that runs while the winner is still issuing lost a race, and
+   * losing a race is not a replay (it finds neither the code nor this mark, and is only refused).
+   */
   markCodeUsed(codeHash: string, grantId: string, ttl: number): Promise<void> {
     return this.#write(`code-used:${codeHash}`, grantId, ttl);
   }
 
+  /** The grant of a code already taken, so a replay can revoke what it issued. */
   usedCodeGrant(codeHash: string): Promise<string | undefined> {
     return this.#read(`code-used:${codeHash}`);
   }
@@ -117,15 +123,20 @@ export class Records {
     return this.#read(`rt:${tokenHash}`);
   }
 
-  consumeRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
-    return this.#read(`rt:${tokenHash}`, true);
+  /** Takes a refresh token to rotate it, atomically: of concurrent calls exactly one gets `true`. */
+  async takeRefreshToken(tokenHash: string): Promise<boolean> {
+    return (await this.#store.consume(`rt:${tokenHash}`)) !== undefined;
   }
 
-  /** Remembers a rotated refresh token, so its reuse can be recognised and the family revoked. */
+  /**
+   * Remembers a rotated refresh token once the rotation has issued its tokens, so a later use is recognised as reuse
+   * and revokes the family. Not before, for the reason given at {@link markCodeUsed}.
+   */
   markRefreshTokenUsed(tokenHash: string, record: RefreshTokenRecord, ttl: number): Promise<void> {
     return this.#write(`rt-used:${tokenHash}`, record, ttl);
   }
 
+  /** The record of a rotated refresh token, so its reuse can revoke the family. */
   usedRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
     return this.#read(`rt-used:${tokenHash}`);
   }
@@ -143,11 +154,8 @@ export class Records {
 
   /**
    * Revokes a grant and its whole token family: the grant, its current refresh token, and every unexpired access
-   * token issued from it.
-   */
-  /**
-   * Revokes a grant and everything it issued. A tombstone is written first, so a request that is issuing from the
-   * grant at this very moment notices after it saves (see {@link isGrantRevoked}) instead of bringing it back.
+   * token issued from it. A tombstone is written first, so a request that is issuing from the grant at this very
+   * moment notices after it saves (see {@link isGrantRevoked}) instead of bringing it back.
    */
   async revokeGrant(id: string, ttlSeconds: number): Promise<void> {
     await this.#write(`grant-revoked:${id}`, true, ttlSeconds);

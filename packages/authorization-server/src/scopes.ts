@@ -1,15 +1,8 @@
+import { isScopeToken } from '@audguard/core/protocol';
 import { OAuthError } from './errors.js';
 
 /** The standard scope that asks for a refresh token; never a resource scope, never in an access token. */
 export const OFFLINE_ACCESS = 'offline_access';
-
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-const scopeToken = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
-
-/** Whether `value` is a syntactically valid scope token (RFC 6749 §3.3). */
-export function isScopeToken(value: string): boolean {
-  return scopeToken.test(value);
-}
 
 /**
  * Splits a `scope` parameter into distinct tokens, in request order. `undefined` when the parameter is absent or

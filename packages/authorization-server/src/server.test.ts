@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { seedConfig } from '../test/helpers.js';
 import { ConfigurationError } from './errors.js';
 import { createAuthorizationServer } from './server.js';
-import { seedConfig } from './test-helpers.js';
 
 describe('listen()', () => {
   it('serves over HTTP on an ephemeral port and, without a configured issuer, takes the listening URL', async () => {

@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import type { AuthorizationServerConfig } from './config.js';
-import type { Context } from './context.js';
 import { authorizeEndpoint } from './endpoints/authorize.js';
 import { consentEndpoint } from './endpoints/consent.js';
 import { jwksEndpoint } from './endpoints/jwks.js';
@@ -12,6 +11,7 @@ import { ConfigurationError, OAuthError } from './errors.js';
 import { jsonResponse, oauthErrorResponse } from './http/responses.js';
 import { KeyRing } from './keys.js';
 import { Records } from './records.js';
+import type { ServerContext } from './server-context.js';
 import { checkIssuer, resolveSettings } from './settings.js';
 
 /** A running HTTP listener returned by {@link AuthorizationServer.listen}. */
@@ -49,7 +49,7 @@ function methodNotAllowed(allow: 'GET' | 'POST'): () => Response {
     jsonResponse({ error: 'invalid_request', error_description: `Use ${allow}.` }, 405, { Allow: allow });
 }
 
-function createApp(ctx: Context, configuredIssuer: string | undefined): Hono {
+function createApp(ctx: ServerContext, configuredIssuer: string | undefined): Hono {
   const base = configuredIssuer === undefined ? '' : new URL(configuredIssuer).pathname.replace(/\/$/, '');
   const app = new Hono();
   app.use('*', async (_c, next) => {
@@ -100,7 +100,7 @@ export async function createAuthorizationServer(
 ): Promise<AuthorizationServer> {
   const configuredIssuer = config?.issuer === undefined ? undefined : checkIssuer(config.issuer);
   const settings = resolveSettings(config);
-  const ctx: Context = {
+  const ctx: ServerContext = {
     settings,
     keys: await KeyRing.create(settings.signingAlgorithm, settings.accessTokenLifetime, settings.now),
     records: new Records(settings.store, settings.now),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { codeTokens, seedConfig } from '../test/helpers.js';
 import type { AuthorizationServerConfig } from './config.js';
 import { ConfigurationError } from './errors.js';
 import { createAuthorizationServer } from './server.js';
-import { seedConfig } from './test-helpers.js';
 
 async function fieldOf(config: AuthorizationServerConfig): Promise<string> {
   try {
@@ -113,5 +113,44 @@ describe('configuration is checked at start, naming the field to fix', () => {
       autoApprove: true,
     });
     expect(as.issuer).toBe('https://as.example.com/tenant');
+  });
+});
+
+describe('offline_access in a client’s scopes (how Duende and oidc-provider configurations list it)', () => {
+  const listed = { ...client, scopes: ['read', 'offline_access', 'write', 'orders:read'] };
+
+  it('is accepted for a client that may use refresh_token, and means what the grant type already allows', async () => {
+    const withIt = await createAuthorizationServer(seedConfig({ clients: [listed] }));
+    const without = await createAuthorizationServer(seedConfig({ clients: [client] }));
+    for (const as of [withIt, without]) {
+      const offline = await codeTokens(as, { scope: 'read offline_access', resource: 'urn:invoices' });
+      expect(offline.status, offline.text).toBe(200);
+      expect(offline.body.scope).toBe('read');
+      expect(offline.body.refresh_token).toEqual(expect.any(String));
+    }
+    // No scope asked: the client's resource scopes, and no refresh token, exactly as without the listing.
+    const [a, b] = await Promise.all([codeTokens(withIt), codeTokens(without)]);
+    expect({ scope: a.body.scope, refresh: 'refresh_token' in a.body }).toEqual({
+      scope: b.body.scope,
+      refresh: 'refresh_token' in b.body,
+    });
+    expect(a.body.scope).not.toContain('offline_access');
+  });
+
+  it('is refused for a client without refresh_token, saying why', async () => {
+    const config = seedConfig({
+      clients: [
+        { ...client, grantTypes: ['client_credentials', 'authorization_code'], scopes: listed.scopes },
+      ],
+    });
+    await expect(createAuthorizationServer(config)).rejects.toThrow(
+      'clients[0].scopes[1]: offline_access asks for refresh tokens, and this client may not use the refresh_token grant; add refresh_token to grantTypes or remove offline_access',
+    );
+  });
+
+  it('does not count as a resource scope: a client listing only offline_access is refused', async () => {
+    expect(await fieldOf(seedConfig({ clients: [{ ...client, scopes: ['offline_access'] }] }))).toBe(
+      'clients[0].scopes',
+    );
   });
 });

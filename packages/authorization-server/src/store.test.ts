@@ -1,5 +1,18 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describeStoreContract } from '../test/store-contract.js';
 import { MemoryStore } from './store.js';
+
+describeStoreContract('MemoryStore', () => {
+  let now = Date.now();
+  const store = new MemoryStore({ now: () => now, sweepIntervalSeconds: 0 });
+  return {
+    store,
+    advance: async (seconds) => {
+      now += seconds * 1000;
+    },
+    close: () => store.close(),
+  };
+});
 
 describe('MemoryStore', () => {
   let now = 1_000_000;
@@ -13,7 +26,7 @@ describe('MemoryStore', () => {
     for (const store of stores.splice(0)) store.close();
   });
 
-  it('returns what was set until its ttl has passed', async () => {
+  it('returns what was set until its ttl has passed, to the millisecond, and drops it when read after', async () => {
     const store = make();
     await store.set('k', 'v', 10);
     expect(await store.get('k')).toBe('v');
@@ -22,29 +35,6 @@ describe('MemoryStore', () => {
     now += 1;
     expect(await store.get('k')).toBeUndefined();
     expect(store.size).toBe(0);
-  });
-
-  it('consume returns the value once, even to concurrent callers', async () => {
-    const store = make();
-    await store.set('code', 'grant-1', 60);
-    const results = await Promise.all([store.consume('code'), store.consume('code'), store.consume('code')]);
-    expect(results.filter((value) => value === 'grant-1')).toHaveLength(1);
-    expect(await store.get('code')).toBeUndefined();
-  });
-
-  it('consume does not return an expired value', async () => {
-    const store = make();
-    await store.set('k', 'v', 1);
-    now += 1_000;
-    expect(await store.consume('k')).toBeUndefined();
-  });
-
-  it('delete removes a key and ignores a missing one', async () => {
-    const store = make();
-    await store.set('k', 'v', 60);
-    await store.delete('k');
-    await store.delete('missing');
-    expect(await store.get('k')).toBeUndefined();
   });
 
   it('sweep removes expired entries that nobody reads, so the map does not grow forever', async () => {

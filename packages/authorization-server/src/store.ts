@@ -3,21 +3,39 @@
  * refresh tokens and revoked access-token ids. Values are strings (the server stores JSON), so a shared store such
  * as Redis can back several instances.
  *
- * Keys the server writes (all prefixed, values JSON): `interaction:`, `code:`, `code-used:`, `grant:`, `rt:`,
- * `rt-used:` and `revoked:<jti>` — the last lists revoked access tokens by `jti` until they expire, so a resource
- * server sharing the store may check it.
+ * Keys the server writes (values JSON; `<hash>` is base64url SHA-256, so no secret is ever a key):
+ * - `interaction:<id>` — a login and consent page waiting for the user;
+ * - `code:<hash>` — an unredeemed authorization code; `code-used:<hash>` — its grant id once redeemed, so a replay
+ *   is recognised;
+ * - `grant:<id>` — what the user consented to and the token family issued from it; `grant-revoked:<id>` — the
+ *   tombstone of a revoked grant, so a request issuing from it at that moment cannot bring it back;
+ * - `rt:<hash>` — the live refresh token of a grant; `rt-used:<hash>` — a rotated one, so its reuse is recognised;
+ * - `revoked:<jti>` — a revoked access token, until it expires, so a resource server sharing the store may check it.
+ *
+ * The server needs no transactions, only each method atomic on its own: single use rests on {@link Store.consume}
+ * alone (of concurrent redemptions or rotations exactly one wins; the others are refused and revoke nothing); a
+ * replay or reuse is recognised by the `-used:` mark the winner writes once it has issued; a revoked grant's
+ * tombstone is written before its family is deleted, and every request issuing from a grant checks it after saving.
+ * A shared store proves itself with the contract suite the repository runs against {@link MemoryStore}
+ * (`packages/authorization-server/test/store-contract.ts`, `describeStoreContract`).
  */
 export interface Store {
-  /** Stores `value` under `key`, replacing any earlier value; it expires after `ttlSeconds` (> 0). */
+  /**
+   * Stores `value` under `key`, replacing any earlier value and its expiry; it expires after `ttlSeconds`, a whole
+   * number > 0 (the server never asks for less than 1). Atomic: a concurrent `get` or `consume` sees the old value or
+   * the new one, never a mix (Redis: one `SET key value EX ttl`).
+   */
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
-  /** The unexpired value under `key`, or `undefined`. */
+  /** The unexpired value under `key`, or `undefined` (Redis: `GET`). An expired value is never returned. */
   get(key: string): Promise<string | undefined>;
   /**
-   * Atomically reads and deletes `key`: of several concurrent calls for one key at most one gets the value.
-   * Single-use codes and refresh-token rotation rely on it.
+   * Reads and deletes `key` in one atomic step: of any number of concurrent calls for one key, across every instance
+   * sharing the store, exactly one gets the value and the others `undefined`; an expired value is never returned.
+   * Single-use codes and refresh-token rotation rest on it (Redis: one `GETDEL`, or a Lua script on Redis < 6.2 —
+   * never a `GET` then a `DEL`).
    */
   consume(key: string): Promise<string | undefined>;
-  /** Deletes `key`; deleting a missing key is not an error. */
+  /** Deletes `key`; deleting a missing key is not an error (Redis: `DEL`). */
   delete(key: string): Promise<void>;
 }
 

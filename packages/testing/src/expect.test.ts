@@ -83,7 +83,7 @@ describe('expectAudienceEnforced', () => {
   });
 
   it('says when the valid token itself is refused, and what that means for the rest', async () => {
-    const error = await failure({ request: scripted([401, 401, 401, 401, 401]) });
+    const error = await failure({ audiencePolicy: 'any', request: scripted([401, 401, 401, 401, 401]) });
     expect(error.failures.map((result) => result.id)).toEqual(['valid', 'shared-audience']);
     expect(error.message).toContain(
       `  - valid token for this API: a valid token was refused, so the other checks prove nothing: configure the API's verifier with issuer ${issuer.issuer} and audience ${ORDERS}, and pass the route's scopes as requiredScopes.\n` +
@@ -115,6 +115,38 @@ describe('expectAudienceEnforced', () => {
     );
     expect(error.message).toContain(
       "refuse an `aud` that names other APIs (audguard: audiencePolicy: 'exclusive')",
+    );
+  });
+
+  it('without a declared audience policy, takes 2xx or 401 for a token shared with another API, and nothing else', async () => {
+    const refused = [...ALL_GOOD];
+    refused[4] = 401;
+    const results = await expectAudienceEnforced({
+      issuer,
+      resource: ORDERS,
+      route: '/orders',
+      request: scripted(refused),
+    });
+    expect(results.find((result) => result.id === 'shared-audience')).toMatchObject({
+      expected: '2xx/401',
+      passed: true,
+    });
+
+    const forbidden = [...ALL_GOOD];
+    forbidden[4] = 403;
+    const error = await failure({ request: scripted(forbidden) });
+    expect(error.failures.map((result) => result.id)).toEqual(['shared-audience']);
+    expect(error.message).toContain(
+      '  - token for this API and another (https://invoices.example.com): answered 403: a token for this API and another must be accepted (2xx) or refused with 401; to hold the API to one, pass audiencePolicy.',
+    );
+  });
+
+  it('tells in the report which audience policy the API showed, when none was declared', async () => {
+    const statuses = [...ALL_GOOD];
+    statuses[1] = 200; // no token: something to fail on
+    const error = await failure({ request: scripted(statuses) });
+    expect(error.message).toContain(
+      '\n\nNotes:\n  - token for this API and another (https://invoices.example.com): accepted: this API takes a token also valid at another API',
     );
   });
 

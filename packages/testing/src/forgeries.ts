@@ -1,4 +1,4 @@
-import { base64url, CompactSign } from 'jose';
+import { base64url, CompactSign, exportSPKI } from 'jose';
 import type { TestIssuer, TestTokenOptions } from './issuer.js';
 import { internalsOf, type MintRequest } from './lib/internals.js';
 import { mintRequest } from './lib/mint.js';
@@ -101,7 +101,7 @@ export async function forgeKeyConfusion(issuer: TestIssuer, options: TestTokenOp
   const payload = encoder.encode(JSON.stringify(internals.claims(request)));
   return new CompactSign(payload)
     .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: key.kid })
-    .sign(encoder.encode(key.publicPem));
+    .sign(encoder.encode(await exportSPKI(key.publicKey)));
 }
 
 /** A token the attacker signed with their own key: a `kid` the issuer never published. */

@@ -4,10 +4,13 @@ import {
   type ClientConfig,
   ConfigurationError,
   createAuthorizationServer,
+  DEFAULTS,
+  generateSigningKey,
+  KeyRing,
   type ResourceConfig,
+  type SigningKey,
 } from '@audguard/authorization-server';
 import { type IssuerInternals, register } from './lib/internals.js';
-import { generateTestKey, type TestKey, TestKeyRing } from './lib/key-ring.js';
 import { accessTokenClaims, mintRequest, signAccessToken } from './lib/mint.js';
 import { serveOnLoopback } from './lib/serve.js';
 
@@ -135,8 +138,10 @@ export async function startTestIssuer(options: TestIssuerOptions): Promise<TestI
   const { resources: resourceList, clients, ...serverOptions } = options;
   const resources = checkResources(resourceList);
   const now = serverOptions.now ?? Date.now;
-  const accessTokenLifetime = serverOptions.accessTokenLifetime ?? 300;
-  const keys = await TestKeyRing.create(serverOptions.signingAlgorithm ?? 'RS256', accessTokenLifetime, now);
+  const accessTokenLifetime = serverOptions.accessTokenLifetime ?? DEFAULTS.accessTokenLifetime;
+  const signingAlgorithm = serverOptions.signingAlgorithm ?? DEFAULTS.signingAlgorithm;
+  // The test issuer's own keys, beside the authorization server's: token() and the forgeries sign with them.
+  const keys = await KeyRing.create(signingAlgorithm, accessTokenLifetime, now);
 
   let as: AuthorizationServer | undefined;
   const front = await serveOnLoopback(() => (request) => route(as, keys, request));
@@ -156,7 +161,7 @@ export async function startTestIssuer(options: TestIssuerOptions): Promise<TestI
   const authorizationServer = as;
 
   // The attacker's key for forgeUnknownKey: generated now, in the background, so a forgery does not wait for it.
-  const foreignKey: Promise<TestKey> = generateTestKey(keys.current.alg);
+  const foreignKey: Promise<SigningKey> = generateSigningKey(signingAlgorithm);
   foreignKey.catch(() => {});
   const internals: IssuerInternals = {
     issuer,
@@ -234,7 +239,7 @@ function defaultClient(resources: Map<string, CheckedResource>): ClientConfig {
 /** The front: the merged JWKS at `/jwks`, everything else straight to the authorization server. */
 async function route(
   as: AuthorizationServer | undefined,
-  keys: TestKeyRing,
+  keys: KeyRing,
   request: Request,
 ): Promise<Response> {
   if (as === undefined) return new Response(null, { status: 503, headers: { 'Retry-After': '1' } });
@@ -243,7 +248,7 @@ async function route(
     return response;
   }
   const served = (await response.json()) as { keys: unknown[] };
-  return new Response(JSON.stringify({ keys: [...served.keys, ...keys.publicJwks()] }), {
+  return new Response(JSON.stringify({ keys: [...served.keys, ...keys.jwks().keys] }), {
     headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' },
   });
 }

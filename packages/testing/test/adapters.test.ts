@@ -1,6 +1,11 @@
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAudienceEnforced, startTestIssuer, type TestIssuer } from '../src/index.js';
+import {
+  AudienceEnforcementError,
+  expectAudienceEnforced,
+  startTestIssuer,
+  type TestIssuer,
+} from '../src/index.js';
 import { expressApi, honoApi, koaApi } from './apps.js';
 
 const ORDERS = 'https://orders.example.com';
@@ -84,5 +89,52 @@ describe('the matrix passes against audguard’s adapters', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe('the audience policy: a stricter API is never a security fault', () => {
+  const run = (app: ReturnType<typeof expressApi>, audiencePolicy?: 'any' | 'exclusive') =>
+    expectAudienceEnforced({
+      issuer,
+      resource: ORDERS,
+      route: '/orders',
+      requiredScopes: ['orders:read'],
+      ...(audiencePolicy === undefined ? {} : { audiencePolicy }),
+      request: ({ path, headers }) => supertest(app).get(path).set(headers),
+    });
+
+  it('with no declared policy, an API refusing a token for it and another API passes, told as information', async () => {
+    const results = await run(
+      expressApi({ issuer: issuer.issuer, audience: ORDERS, audiencePolicy: 'exclusive' }),
+    );
+    const shared = results.find((result) => result.id === 'shared-audience');
+    expect(shared).toMatchObject({ expected: '2xx/401', received: 401, passed: true });
+    expect(shared?.info).toContain('refused with 401');
+  });
+
+  it('with no declared policy, an API accepting that token passes too, told as information', async () => {
+    const results = await run(expressApi({ issuer: issuer.issuer, audience: ORDERS }));
+    const shared = results.find((result) => result.id === 'shared-audience');
+    expect(shared).toMatchObject({ expected: '2xx/401', received: 200, passed: true });
+    expect(shared?.info).toContain('accepted');
+  });
+
+  it("audiencePolicy: 'any' holds the API to accepting it", async () => {
+    const strict = expressApi({ issuer: issuer.issuer, audience: ORDERS, audiencePolicy: 'exclusive' });
+    const error = await run(strict, 'any').catch((error: unknown) => error);
+    expect(error).toBeInstanceOf(AudienceEnforcementError);
+    expect((error as AudienceEnforcementError).failures).toMatchObject([
+      { id: 'shared-audience', expected: '2xx', received: 401 },
+    ]);
+  });
+
+  it("audiencePolicy: 'exclusive' holds the API to refusing it with 401", async () => {
+    const error = await run(expressApi({ issuer: issuer.issuer, audience: ORDERS }), 'exclusive').catch(
+      (error: unknown) => error,
+    );
+    expect(error).toBeInstanceOf(AudienceEnforcementError);
+    expect((error as AudienceEnforcementError).failures).toMatchObject([
+      { id: 'shared-audience', expected: 401, received: 200 },
+    ]);
   });
 });

@@ -36,6 +36,13 @@ async function reportFor(flaw: Flaw): Promise<AudienceEnforcementError> {
   return error as AudienceEnforcementError;
 }
 
+/** The note on the shared-audience check these APIs (which accept such a token) get, no policy being declared. */
+const NOTES = [
+  'Notes:',
+  "  - token for this API and another (https://invoices.example.com): accepted: this API takes a token also valid at another API (audguard's default, audiencePolicy 'any'); declare audiencePolicy to hold it to a policy.",
+  '',
+];
+
 /** The table (as in the first test) with `failing` rows (by 0-based index) marked FAIL and answered 200. */
 function table(failing: number[]): string[] {
   const rows: [string, string, string][] = [
@@ -43,7 +50,7 @@ function table(failing: number[]): string[] {
     ['no token', '401', '401'],
     ['token for another API (https://invoices.example.com)', '401', '401'],
     ['token for several other APIs (aud array)', '401', '401'],
-    ['token for this API and another (https://invoices.example.com)', '2xx', '200'],
+    ['token for this API and another (https://invoices.example.com)', '2xx/401', '200'],
     ['expired token (exp 1 hour ago)', '401', '401'],
     ['token not valid yet (nbf in 1 hour)', '401', '401'],
     ['token from another issuer sharing its key (iss: …/other-tenant)', '401', '401'],
@@ -73,7 +80,7 @@ describe('the report against a flawed API', () => {
   ok    no token                                                         401       401
   FAIL  token for another API (https://invoices.example.com)             401       200
   FAIL  token for several other APIs (aud array)                         401       200
-  ok    token for this API and another (https://invoices.example.com)    2xx       200
+  ok    token for this API and another (https://invoices.example.com)    2xx/401   200
   ok    expired token (exp 1 hour ago)                                   401       401
   ok    token not valid yet (nbf in 1 hour)                              401       401
   ok    token from another issuer sharing its key (iss: …/other-tenant)  401       401
@@ -83,6 +90,9 @@ describe('the report against a flawed API', () => {
   ok    token with an edited payload (sub: admin)                        401       401
   ok    JWT of another type (typ: logout+jwt)                            401       401
   ok    token without the route's scopes (orders:read)                   403       403
+
+Notes:
+  - token for this API and another (https://invoices.example.com): accepted: this API takes a token also valid at another API (audguard's default, audiencePolicy 'any'); declare audiencePolicy to hold it to a policy.
 
 To fix:
   - token for another API (https://invoices.example.com): tokens minted for other APIs get in: check that \`aud\` names this API (https://orders.example.com).
@@ -98,6 +108,7 @@ To fix:
         '',
         ...table([8]),
         '',
+        ...NOTES,
         'To fix:',
         '  - unsigned token (alg: none): unsigned tokens get in: never accept `alg: none`; allow-list the algorithms.',
       ].join('\n'),
@@ -112,6 +123,7 @@ To fix:
         '',
         ...table([5]),
         '',
+        ...NOTES,
         'To fix:',
         '  - expired token (exp 1 hour ago): expired tokens get in: check `exp`.',
       ].join('\n'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizeUrl, CALLBACK, create, ISSUER, pkce } from '../test-helpers.js';
+import { authorizeUrl, CALLBACK, create, ISSUER, pkce } from '../../test/helpers.js';
 
 type AS = Awaited<ReturnType<typeof create>>;
 const { challenge } = pkce();

@@ -1,15 +1,15 @@
 import { approve, errorLocation } from '../authorization-response.js';
-import type { Context } from '../context.js';
+import { badAuthorizationRequest, showConsentPage } from '../consent-page.js';
 import { timingSafeEqual } from '../crypto.js';
 import { OAuthError } from '../errors.js';
 import { readForm } from '../http/body.js';
 import { redirectResponse } from '../http/responses.js';
-import { badAuthorizationRequest, showConsentPage } from './authorize.js';
+import type { ServerContext } from '../server-context.js';
 
 const expired =
   'This sign-in page has expired or was already used. Go back to the application and start again.';
 
-async function checkUser(ctx: Context, username: string | undefined, password: string | undefined) {
+async function checkUser(ctx: ServerContext, username: string | undefined, password: string | undefined) {
   const user = username === undefined ? undefined : ctx.settings.users.get(username);
   // Compare even for an unknown user, so timing does not tell which usernames exist.
   const matches = await timingSafeEqual(password ?? '', user?.password ?? '');
@@ -21,7 +21,7 @@ async function checkUser(ctx: Context, username: string | undefined, password: s
  * token is single-use) and the form's `csrf_token` must match it. Deny redirects `access_denied`; a wrong password
  * shows the form again with a new token; approval redirects with a code (303).
  */
-export async function consentEndpoint(ctx: Context, request: Request): Promise<Response> {
+export async function consentEndpoint(ctx: ServerContext, request: Request): Promise<Response> {
   let params: Awaited<ReturnType<typeof readForm>>;
   try {
     params = await readForm(request);

@@ -1,8 +1,8 @@
 import { decodeProtectedHeader, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { create, get, ISSUER, seedConfig, token, verify } from '../../test/helpers.js';
 import type { SigningAlgorithm } from '../config.js';
 import { type AuthorizationServer, createAuthorizationServer } from '../server.js';
-import { create, get, ISSUER, seedConfig, token, verify } from '../test-helpers.js';
 
 const jwks = async (as: AuthorizationServer) => (await get(as, `${ISSUER}/jwks`)).body.keys as JWK[];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { create, get, ISSUER } from '../test-helpers.js';
+import { create, get, ISSUER } from '../../test/helpers.js';
 
 describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
   it('describes the server with the issuer it was built from', async () => {

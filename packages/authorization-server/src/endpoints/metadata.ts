@@ -1,13 +1,18 @@
-import { type Context, endpointUrl, issuerOf } from '../context.js';
+import { wellKnownPath } from '@audguard/core/protocol';
+import { endpointUrl, issuerOf, type ServerContext } from '../server-context.js';
 
-/** The RFC 8414 metadata location for an issuer: the well-known suffix inserted before the issuer's path. */
+const WELL_KNOWN = 'oauth-authorization-server';
+
+/**
+ * The RFC 8414 §3.1 metadata location for an issuer: the well-known suffix inserted before the issuer's path. An
+ * issuer not known yet (set by `listen()`) is a bare origin, so the document sits at the root.
+ */
 export function metadataPath(issuer: string | undefined): string {
-  const path = issuer === undefined ? '' : new URL(issuer).pathname.replace(/\/$/, '');
-  return `/.well-known/oauth-authorization-server${path}`;
+  return issuer === undefined ? `/.well-known/${WELL_KNOWN}` : wellKnownPath(issuer, WELL_KNOWN);
 }
 
 /** `GET /.well-known/oauth-authorization-server[/path]` (RFC 8414 §3). */
-export function metadataEndpoint(ctx: Context): Response {
+export function metadataEndpoint(ctx: ServerContext): Response {
   const { settings } = ctx;
   const clients = [...settings.clients.values()];
   const authMethods = ['client_secret_basic', 'client_secret_post'];

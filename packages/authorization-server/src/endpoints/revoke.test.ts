@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { codeTokens, create, post, token, verify } from '../../test/helpers.js';
 import { MemoryStore } from '../store.js';
-import { codeTokens, create, post, token, verify } from '../test-helpers.js';
 
 const client: [string, string] = ['client', 'secret'];
 type AS = Awaited<ReturnType<typeof create>>;

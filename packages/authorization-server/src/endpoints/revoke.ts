@@ -1,16 +1,16 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { authenticateClient } from '../client-auth.js';
-import { type Context, issuerOf } from '../context.js';
 import { sha256 } from '../crypto.js';
 import { OAuthError } from '../errors.js';
 import { grantLifetime } from '../grants/issue-from-grant.js';
 import { readForm, refuseDuplicates } from '../http/body.js';
 import { emptyResponse } from '../http/responses.js';
+import { issuerOf, type ServerContext } from '../server-context.js';
 import type { Client } from '../settings.js';
 
 const notYours = 'The token was not issued to this client.';
 
-async function revokeRefreshToken(ctx: Context, client: Client, token: string): Promise<boolean> {
+async function revokeRefreshToken(ctx: ServerContext, client: Client, token: string): Promise<boolean> {
   const record = await ctx.records.getRefreshToken(await sha256(token));
   if (record === undefined) return false;
   if (record.clientId !== client.clientId) throw new OAuthError('invalid_request', notYours);
@@ -18,7 +18,7 @@ async function revokeRefreshToken(ctx: Context, client: Client, token: string): 
   return true;
 }
 
-async function revokeAccessToken(ctx: Context, client: Client, token: string): Promise<boolean> {
+async function revokeAccessToken(ctx: ServerContext, client: Client, token: string): Promise<boolean> {
   let payload: { jti?: unknown; exp?: unknown; client_id?: unknown };
   try {
     ({ payload } = await jwtVerify(token, createLocalJWKSet(ctx.keys.jwks()), {
@@ -40,7 +40,7 @@ async function revokeAccessToken(ctx: Context, client: Client, token: string): P
  * revokes its whole grant (the family and its access tokens); revoking an access token records its `jti` as revoked.
  * Unknown, invalid or expired tokens still get 200 (§2.2); `token_type_hint` only changes the lookup order.
  */
-export async function revokeEndpoint(ctx: Context, request: Request): Promise<Response> {
+export async function revokeEndpoint(ctx: ServerContext, request: Request): Promise<Response> {
   const params = await readForm(request);
   refuseDuplicates(params);
   const client = await authenticateClient(request, params, ctx.settings);

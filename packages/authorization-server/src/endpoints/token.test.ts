@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { basic, create, ISSUER, post, token } from '../../test/helpers.js';
 import type { Store } from '../store.js';
-import { basic, create, ISSUER, post, token } from '../test-helpers.js';
 
 const cc = { grant_type: 'client_credentials', scope: 'read', resource: 'urn:invoices' };
 

@@ -1,5 +1,4 @@
 import { authenticateClient } from '../client-auth.js';
-import type { Context } from '../context.js';
 import { OAuthError } from '../errors.js';
 import { authorizationCode } from '../grants/authorization-code.js';
 import { clientCredentials } from '../grants/client-credentials.js';
@@ -7,6 +6,7 @@ import { refreshToken } from '../grants/refresh-token.js';
 import type { Grant } from '../grants/types.js';
 import { readForm, refuseDuplicates } from '../http/body.js';
 import { jsonResponse } from '../http/responses.js';
+import type { ServerContext } from '../server-context.js';
 
 const grants: ReadonlyMap<string, Grant> = new Map(
   [authorizationCode, clientCredentials, refreshToken].map((grant) => [grant.grantType, grant]),
@@ -16,7 +16,7 @@ const grants: ReadonlyMap<string, Grant> = new Map(
  * `POST /token` (RFC 6749 §3.2): form body only, no repeated parameters except `resource`, client authenticated,
  * then the grant type's handler. Errors are thrown as {@link OAuthError} and rendered by the server's error handler.
  */
-export async function tokenEndpoint(ctx: Context, request: Request): Promise<Response> {
+export async function tokenEndpoint(ctx: ServerContext, request: Request): Promise<Response> {
   const params = await readForm(request, ['resource']);
   refuseDuplicates(params);
   const client = await authenticateClient(request, params, ctx.settings);

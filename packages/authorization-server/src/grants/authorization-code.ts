@@ -1,17 +1,17 @@
-import { selectAudience } from '../audience.js';
 import { sha256 } from '../crypto.js';
 import { OAuthError } from '../errors.js';
 import { verifyCodeVerifier } from '../pkce.js';
-import { grantLifetime, issueFromGrant } from './issue-from-grant.js';
-import { grantResources, grantTarget } from './target.js';
+import { grantAudience } from '../resource-indicators.js';
+import { grantLifetime, issueFromGrant, refuseReplay } from './issue-from-grant.js';
 import type { Grant } from './types.js';
 
 const replayed = 'The authorization code was already used; the tokens issued from it are revoked.';
 
 /**
  * `authorization_code` (RFC 6749 §4.1.3) with PKCE: the code is checked (client, exact `redirect_uri`,
- * `code_verifier`, `resource` within the grant) before it is consumed, atomically and once. A replayed code is
- * `invalid_grant` and revokes every token issued from it (RFC 9700 §4.2.4).
+ * `code_verifier`, `resource` within the grant) before it is consumed, atomically and once. Of concurrent
+ * redemptions exactly one wins; the others are `invalid_grant`. A code redeemed again after that is a replay:
+ * `invalid_grant`, and every token issued from it is revoked (RFC 9700 §4.2.4).
  */
 export const authorizationCode: Grant = {
   grantType: 'authorization_code',
@@ -22,10 +22,7 @@ export const authorizationCode: Grant = {
     const record = await ctx.records.getCode(hash);
     if (record === undefined) {
       const grantId = await ctx.records.usedCodeGrant(hash);
-      if (grantId !== undefined) {
-        await ctx.records.revokeGrant(grantId, grantLifetime(ctx, true));
-        throw new OAuthError('invalid_grant', replayed);
-      }
+      if (grantId !== undefined) await refuseReplay(ctx, grantId, replayed);
       throw new OAuthError('invalid_grant', 'The authorization code is invalid or expired.');
     }
     if (record.clientId !== client.clientId) {
@@ -42,19 +39,16 @@ export const authorizationCode: Grant = {
     const grant = await ctx.records.getGrant(record.grantId);
     if (grant === undefined)
       throw new OAuthError('invalid_grant', 'The authorization grant is no longer valid.');
-    const consented = grantResources(grant.resources, client, ctx.settings);
-    const audience = selectAudience(
-      grant.scopes,
-      grantTarget(params, client, ctx.settings, consented),
-      consented,
-    );
+    const audience = grantAudience(params, client, ctx.settings, grant, grant.scopes);
 
-    // Everything checks out: now take the code, once.
-    if ((await ctx.records.consumeCode(hash)) === undefined) {
-      await ctx.records.revokeGrant(record.grantId, grantLifetime(ctx, true));
-      throw new OAuthError('invalid_grant', replayed);
+    // Everything checks out: now take the code, once. A request that loses this race to a concurrent one is refused
+    // and revokes nothing; the winner marks the code used only once it has issued, so only a redemption after that
+    // is a replay.
+    if (!(await ctx.records.takeCode(hash))) {
+      throw new OAuthError('invalid_grant', 'The authorization code was already used.');
     }
+    const body = await issueFromGrant(ctx, client, record.grantId, grant, audience);
     await ctx.records.markCodeUsed(hash, record.grantId, grantLifetime(ctx, grant.offline));
-    return issueFromGrant(ctx, client, record.grantId, grant, audience);
+    return body;
   },
 };

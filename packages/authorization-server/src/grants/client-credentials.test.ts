@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { create, token, verify } from '../../test/helpers.js';
 import type { AuthorizationServerConfig } from '../config.js';
-import { create, token, verify } from '../test-helpers.js';
 
 const client: [string, string] = ['client', 'secret'];
 const cc = (params: Record<string, string | string[]>) => ({ grant_type: 'client_credentials', ...params });

@@ -1,7 +1,6 @@
 import { issueAccessToken } from '../access-token.js';
-import { selectAudience } from '../audience.js';
+import { selectAudience, tokenTarget } from '../resource-indicators.js';
 import { checkRequestedScopes, parseScope } from '../scopes.js';
-import { tokenTarget } from './target.js';
 import type { Grant } from './types.js';
 
 /**

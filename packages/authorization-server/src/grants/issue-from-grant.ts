@@ -1,13 +1,13 @@
 import { issueAccessToken } from '../access-token.js';
-import type { Context } from '../context.js';
 import { randomToken, sha256 } from '../crypto.js';
 import { OAuthError } from '../errors.js';
 import type { GrantRecord } from '../records.js';
+import type { ServerContext } from '../server-context.js';
 import type { Client } from '../settings.js';
 import type { TokenResponseBody } from './types.js';
 
 /** How long a grant (and what it issued) must be remembered. */
-export function grantLifetime(ctx: Context, offline: boolean): number {
+export function grantLifetime(ctx: ServerContext, offline: boolean): number {
   const { settings } = ctx;
   return offline
     ? Math.max(settings.refreshTokenLifetime, settings.accessTokenLifetime)
@@ -15,11 +15,20 @@ export function grantLifetime(ctx: Context, offline: boolean): number {
 }
 
 /**
+ * A replayed code or a reused refresh token, found after the request that took it had issued: revokes the grant's
+ * whole family and refuses (RFC 9700 §4.2.4, §4.14.2).
+ */
+export async function refuseReplay(ctx: ServerContext, grantId: string, description: string): Promise<never> {
+  await ctx.records.revokeGrant(grantId, grantLifetime(ctx, true));
+  throw new OAuthError('invalid_grant', description);
+}
+
+/**
  * Issues an access token from a user grant, plus a new refresh token when the grant is `offline_access` and the
  * client may refresh; both are recorded in the grant's token family.
  */
 export async function issueFromGrant(
-  ctx: Context,
+  ctx: ServerContext,
   client: Client,
   grantId: string,
   grant: GrantRecord,

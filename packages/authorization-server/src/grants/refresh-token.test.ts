@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { authorize, CALLBACK, codeTokens, create, token, verify } from '../../test/helpers.js';
 import { MemoryStore } from '../store.js';
-import { authorize, CALLBACK, codeTokens, create, token, verify } from '../test-helpers.js';
 
 const client: [string, string] = ['client', 'secret'];
 type AS = Awaited<ReturnType<typeof create>>;
@@ -96,6 +96,65 @@ describe('refresh_token', () => {
       const { payload } = await verify(as, access);
       expect(await store.get(`revoked:${payload.jti}`)).toBeDefined();
     }
+  });
+
+  it('of 20 concurrent refreshes with one token exactly one wins, and its tokens keep working', async () => {
+    const store = new MemoryStore();
+    const as = await create({ store });
+    const first = await seedGrant(as);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => refresh(as, first.body.refresh_token)),
+    );
+
+    const won = results.filter((res) => res.status === 200);
+    expect(won).toHaveLength(1);
+    for (const lost of results.filter((res) => res.status !== 200)) {
+      expect({ status: lost.status, error: lost.body.error }).toEqual({
+        status: 400,
+        error: 'invalid_grant',
+      });
+    }
+    const [winner] = won;
+    for (const access of [first.body.access_token, String(winner?.body.access_token)]) {
+      const { payload } = await verify(as, access);
+      expect(await store.get(`revoked:${payload.jti}`)).toBeUndefined();
+    }
+    const next = await refresh(as, String(winner?.body.refresh_token));
+    expect(next.status, next.text).toBe(200);
+  });
+
+  it('a refresh with the rotated token after the race was won is reuse: the family is revoked', async () => {
+    const store = new MemoryStore();
+    const as = await create({ store });
+    const first = await seedGrant(as);
+    const results = await Promise.all(Array.from({ length: 5 }, () => refresh(as, first.body.refresh_token)));
+    const winner = results.find((res) => res.status === 200);
+    expect(winner).toBeDefined();
+
+    expect((await refresh(as, first.body.refresh_token)).body.error).toBe('invalid_grant');
+    expect((await refresh(as, String(winner?.body.refresh_token))).body.error).toBe('invalid_grant');
+    const { payload } = await verify(as, String(winner?.body.access_token));
+    expect(await store.get(`revoked:${payload.jti}`)).toBeDefined();
+  });
+
+  it('reuse of an older token while the current one is refreshed revokes the family, the refresh in flight too', async () => {
+    const store = new MemoryStore();
+    const as = await create({ store });
+    const first = await seedGrant(as);
+    const second = await refresh(as, first.body.refresh_token);
+    const [current, reuse] = await Promise.all([
+      refresh(as, second.body.refresh_token),
+      refresh(as, first.body.refresh_token),
+    ]);
+    expect(reuse.body.error).toBe('invalid_grant');
+    // The grant's tombstone catches the refresh in flight: it is refused, or what it issued is revoked.
+    if (current.status !== 200) {
+      expect(current.body.error).toBe('invalid_grant');
+      return;
+    }
+    expect((await refresh(as, current.body.refresh_token)).body.error).toBe('invalid_grant');
+    const { payload } = await verify(as, current.body.access_token);
+    expect(await store.get(`revoked:${payload.jti}`)).toBeDefined();
   });
 
   it('refuses an unknown or expired refresh token', async () => {

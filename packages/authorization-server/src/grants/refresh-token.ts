@@ -1,16 +1,16 @@
-import { selectAudience } from '../audience.js';
 import { sha256 } from '../crypto.js';
 import { OAuthError } from '../errors.js';
+import { grantAudience } from '../resource-indicators.js';
 import { OFFLINE_ACCESS, parseScope } from '../scopes.js';
-import { grantLifetime, issueFromGrant } from './issue-from-grant.js';
-import { grantResources, grantTarget } from './target.js';
+import { issueFromGrant, refuseReplay } from './issue-from-grant.js';
 import type { Grant } from './types.js';
 
 const reused = 'The refresh token was already used; its token family is revoked.';
 
 /**
- * `refresh_token` (RFC 6749 §6): bound to its client, rotated on every use; a rotated token used again is
- * `invalid_grant` and revokes the whole family (RFC 9700 §4.14.2). `scope` may narrow the consented scope and
+ * `refresh_token` (RFC 6749 §6): bound to its client, rotated on every use. Of concurrent refreshes with one
+ * token exactly one wins; the others are `invalid_grant`. A rotated token used after that is `invalid_grant` and
+ * revokes the whole family (RFC 9700 §4.14.2). `scope` may narrow the consented scope and
  * `resource` may name any one of the grant's resources, never another.
  */
 export const refreshToken: Grant = {
@@ -23,10 +23,7 @@ export const refreshToken: Grant = {
     const record = await ctx.records.getRefreshToken(hash);
     if (record === undefined) {
       const used = await ctx.records.usedRefreshToken(hash);
-      if (used !== undefined) {
-        await ctx.records.revokeGrant(used.grantId, grantLifetime(ctx, true));
-        throw new OAuthError('invalid_grant', reused);
-      }
+      if (used !== undefined) await refuseReplay(ctx, used.grantId, reused);
       throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
     }
     if (record.clientId !== client.clientId) {
@@ -41,15 +38,15 @@ export const refreshToken: Grant = {
       throw new OAuthError('invalid_scope', 'The requested scope exceeds the scope originally granted.');
     }
     const scopes = requested === undefined || requested.length === 0 ? grant.scopes : requested;
-    const consented = grantResources(grant.resources, client, ctx.settings);
-    const audience = selectAudience(scopes, grantTarget(params, client, ctx.settings, consented), consented);
+    const audience = grantAudience(params, client, ctx.settings, grant, scopes);
 
-    // Rotate: take the token, once. Losing the race means it was used concurrently: treat it as reuse.
-    if ((await ctx.records.consumeRefreshToken(hash)) === undefined) {
-      await ctx.records.revokeGrant(record.grantId, grantLifetime(ctx, true));
-      throw new OAuthError('invalid_grant', reused);
+    // Rotate: take the token, once. A request that loses this race to a concurrent refresh is refused and revokes
+    // nothing; the winner marks the token used only once it has issued, so only a refresh after that is reuse.
+    if (!(await ctx.records.takeRefreshToken(hash))) {
+      throw new OAuthError('invalid_grant', 'The refresh token was already used.');
     }
+    const body = await issueFromGrant(ctx, client, record.grantId, grant, audience);
     await ctx.records.markRefreshTokenUsed(hash, record, ctx.settings.refreshTokenLifetime);
-    return issueFromGrant(ctx, client, record.grantId, grant, audience);
+    return body;
   },
 };

@@ -1,6 +1,6 @@
 import type { GrantType } from '../config.js';
-import type { Context } from '../context.js';
 import type { Params } from '../http/params.js';
+import type { ServerContext } from '../server-context.js';
 import type { Client } from '../settings.js';
 
 /** The body of a successful token response (RFC 6749 §5.1). */
@@ -16,5 +16,5 @@ export interface TokenResponseBody {
 /** A grant type handler, one per file. @internal */
 export interface Grant {
   readonly grantType: GrantType;
-  handler(ctx: Context, client: Client, params: Params): Promise<TokenResponseBody>;
+  handler(ctx: ServerContext, client: Client, params: Params): Promise<TokenResponseBody>;
 }

@@ -1,3 +1,4 @@
+import { BodyTooLargeError, readRequestBody } from '@audguard/core/protocol';
 import { OAuthError } from '../errors.js';
 import { Params } from './params.js';
 
@@ -6,34 +7,19 @@ export const MAX_BODY_BYTES = 65_536;
 
 const decoder = new TextDecoder();
 
-async function readLimited(request: Request, limit: number): Promise<string> {
-  const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > limit) throw tooLarge();
-  if (request.body === null) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge();
+async function readBody(request: Request): Promise<string> {
+  try {
+    return decoder.decode(await readRequestBody(request, MAX_BODY_BYTES));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      throw new OAuthError(
+        'invalid_request',
+        `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+        413,
+      );
     }
-    chunks.push(value);
+    throw error;
   }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return decoder.decode(body);
-}
-
-function tooLarge(): OAuthError {
-  return new OAuthError('invalid_request', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, 413);
 }
 
 /**
@@ -45,7 +31,7 @@ export async function readForm(request: Request, repeatable: readonly string[] =
   if (mediaType !== 'application/x-www-form-urlencoded') {
     throw new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded.');
   }
-  return new Params(new URLSearchParams(await readLimited(request, MAX_BODY_BYTES)), repeatable);
+  return new Params(new URLSearchParams(await readBody(request)), repeatable);
 }
 
 /** Refuses repeated parameters with `invalid_request`. */

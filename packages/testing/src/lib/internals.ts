@@ -1,4 +1,4 @@
-import type { TestKey } from './key-ring.js';
+import type { SigningKey } from '@audguard/authorization-server';
 
 /** Base options every token the test issuer mints starts from. @internal */
 export interface MintRequest {
@@ -18,7 +18,7 @@ export interface MintOverrides {
   /** Merged into the claims last; `undefined` removes a claim. */
   claims?: Record<string, unknown>;
   /** Sign with this key instead of the issuer's current one. */
-  key?: TestKey;
+  key?: SigningKey;
 }
 
 /** What the forgeries and the suite need from a test issuer, kept off its public type. @internal */
@@ -32,9 +32,9 @@ export interface IssuerInternals {
   /** The clock, in milliseconds. */
   now(): number;
   /** The key that signs now (its public part is in the JWKS). */
-  currentKey(): TestKey;
+  currentKey(): SigningKey;
   /** A key of the same algorithm that the issuer never published (the same one every time). */
-  foreignKey(): Promise<TestKey>;
+  foreignKey(): Promise<SigningKey>;
   /** The RFC 9068 claims for `request`, with `overrides.claims` merged in. */
   claims(request: MintRequest, overrides?: Record<string, unknown>): Record<string, unknown>;
   /** Signs an access token (`typ: at+jwt`) for `request`, with the overrides applied. */

@@ -43,7 +43,10 @@ function hint(result: CheckResult, context: RunContext, validRefused: boolean): 
     );
   }
   if (id === 'shared-audience' && expected === '2xx') {
-    return "a token for this API and another was refused; if that is intended, pass audiencePolicy: 'exclusive'.";
+    return "a token for this API and another was refused, but audiencePolicy: 'any' says it must get in; if refusing is intended, pass audiencePolicy: 'exclusive'.";
+  }
+  if (expected === '2xx/401') {
+    return `answered ${received}: a token for this API and another must be accepted (2xx) or refused with 401; to hold the API to one, pass audiencePolicy.`;
   }
   if (received >= 200 && received < 300) {
     return id === 'no-token'
@@ -59,6 +62,13 @@ function hint(result: CheckResult, context: RunContext, validRefused: boolean): 
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function notes(results: readonly CheckResult[]): string[] {
+  const lines = results.flatMap((result) =>
+    result.info === undefined ? [] : [`  - ${result.check}: ${result.info}`],
+  );
+  return lines.length === 0 ? [] : ['Notes:', ...lines, ''];
 }
 
 /** One line per failure; a `request()` that threw the same way on several checks is told once. */
@@ -82,7 +92,17 @@ function fixes(failures: readonly CheckResult[], context: RunContext): string[] 
   return lines;
 }
 
-/** The report {@link AudienceEnforcementError} carries: a table of every check, then what to fix. @internal */
+/** What the API showed for a token shared with another API, when no audience policy was declared. @internal */
+export function policyShown(accepted: boolean): string {
+  return accepted
+    ? "accepted: this API takes a token also valid at another API (audguard's default, audiencePolicy 'any'); declare audiencePolicy to hold it to a policy."
+    : "refused with 401: this API refuses a token also valid at another API (stricter, and sound: audguard's audiencePolicy 'exclusive'); declare audiencePolicy to hold it to a policy.";
+}
+
+/**
+ * The report {@link AudienceEnforcementError} carries: a table of every check, notes on what passed but is
+ * worth knowing (see {@link CheckResult.info}), then what to fix. @internal
+ */
 export function formatReport(results: readonly CheckResult[], context: RunContext): string {
   const failures = results.filter((result) => !result.passed);
   const rows = results.map((result) => [
@@ -103,6 +123,7 @@ export function formatReport(results: readonly CheckResult[], context: RunContex
     line(header),
     ...rows.map(line),
     '',
+    ...notes(results),
     'To fix:',
     ...fixes(failures, context),
   ].join('\n');

@@ -1,8 +1,8 @@
-// Shared by the tests only (excluded from the build).
+// Shared by the package's tests (outside src/, so never built or published).
 import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
-import type { AuthorizationServerConfig } from './config.js';
-import { type AuthorizationServer, createAuthorizationServer } from './server.js';
+import type { AuthorizationServerConfig } from '../src/config.js';
+import { type AuthorizationServer, createAuthorizationServer } from '../src/server.js';
 
 export const ISSUER = 'https://as.example.com';
 export const CALLBACK = 'https://app.example.com/callback';

@@ -4,7 +4,7 @@ import type { Records } from './records.js';
 import type { Settings } from './settings.js';
 
 /** What every endpoint needs: settings, keys, state and the issuer. @internal */
-export interface Context {
+export interface ServerContext {
   readonly settings: Settings;
   readonly keys: KeyRing;
   readonly records: Records;
@@ -13,7 +13,7 @@ export interface Context {
 }
 
 /** The issuer, or 503 while it is not known yet. */
-export function issuerOf(ctx: Context): string {
+export function issuerOf(ctx: ServerContext): string {
   if (ctx.issuer === undefined) {
     throw new OAuthError('temporarily_unavailable', 'The server is not listening yet.');
   }
@@ -21,6 +21,6 @@ export function issuerOf(ctx: Context): string {
 }
 
 /** The URL of an endpoint below the issuer, e.g. `endpointUrl(ctx, '/token')`. */
-export function endpointUrl(ctx: Context, path: string): string {
+export function endpointUrl(ctx: ServerContext, path: string): string {
   return issuerOf(ctx).replace(/\/$/, '') + path;
 }

@@ -1,0 +1,28 @@
+import type { AuthorizationServerConfig, SigningAlgorithm, UserConfig } from './config.js';
+
+/**
+ * The defaults of {@link AuthorizationServerConfig}, each stated here once: the server applies them and
+ * `@audguard/testing` reads them, so nobody restates a number that could drift.
+ *
+ * Fields without a value here: `issuer` (none: set by the first `listen()`), `store` (a new `MemoryStore` per server,
+ * on the server's clock) and `now` (`Date.now`).
+ */
+export const DEFAULTS = Object.freeze({
+  /**
+   * Access-token lifetime, seconds: 5 minutes. Short, because resource servers cannot see a revocation (they verify
+   * the JWT alone); it also bounds how long a retired signing key stays in the JWKS.
+   */
+  accessTokenLifetime: 300,
+  /** Refresh-token lifetime, seconds: 14 days, sliding (each rotation issues a token with a fresh lifetime). */
+  refreshTokenLifetime: 1_209_600,
+  /** Authorization-code lifetime, seconds: 1 minute, well inside the 10-minute maximum of RFC 6749 §4.1.2. */
+  authorizationCodeLifetime: 60,
+  /** How long the login and consent page stays valid, seconds: 10 minutes. */
+  interactionLifetime: 600,
+  /** The access tokens' JWS algorithm: RS256, which RFC 9068 §2.1 requires every resource server to support. */
+  signingAlgorithm: 'RS256' as SigningAlgorithm,
+  /** No automatic approval: users log in and consent on the page. */
+  autoApprove: false as boolean | string,
+  /** No users. */
+  users: Object.freeze([]) as readonly UserConfig[],
+});

@@ -1,0 +1,116 @@
+import type { AuthorizationServerConfig, GrantType } from '../config.js';
+import { ConfigurationError } from '../errors.js';
+import { OFFLINE_ACCESS } from '../scopes.js';
+import type { Client, Resource } from '../settings.js';
+import { checkRedirectUri, entry, list, nonEmptyString } from './fields.js';
+
+/** Every grant type the token endpoint implements, in the order the metadata lists them. */
+export const GRANT_TYPES: readonly GrantType[] = [
+  'authorization_code',
+  'client_credentials',
+  'refresh_token',
+];
+
+function checkGrantTypes(value: unknown, field: string, clientSecret: string | undefined): Set<GrantType> {
+  const grants = list(value, field);
+  if (grants.length === 0) throw new ConfigurationError(field, 'allow at least one grant type');
+  for (const grant of grants) {
+    if (!GRANT_TYPES.includes(grant as GrantType)) {
+      throw new ConfigurationError(field, `use only ${GRANT_TYPES.join(', ')}`);
+    }
+  }
+  const allowed = new Set(grants as GrantType[]);
+  if (allowed.has('client_credentials') && clientSecret === undefined) {
+    throw new ConfigurationError(
+      field,
+      'a public client (no clientSecret) cannot use client_credentials; add a clientSecret or remove the grant',
+    );
+  }
+  if (allowed.has('refresh_token') && !allowed.has('authorization_code')) {
+    throw new ConfigurationError(
+      field,
+      'refresh_token needs authorization_code (refresh tokens come from code redemption)',
+    );
+  }
+  return allowed;
+}
+
+function checkClientResources(value: unknown, field: string, resources: Map<string, Resource>): Resource[] {
+  if (value === undefined) return [...resources.values()];
+  return list(value, field).map((id, j) => {
+    const resource = typeof id === 'string' ? resources.get(id) : undefined;
+    if (resource === undefined) {
+      throw new ConfigurationError(`${field}[${j}]`, 'name the id of a declared resource');
+    }
+    return resource;
+  });
+}
+
+/**
+ * The client's resource scopes, in configuration order, each owned by a resource the client may target.
+ * `offline_access` may be listed too, as Duende and oidc-provider configurations do, by a client that may use the
+ * `refresh_token` grant: it then says what that grant type already allows, and is not kept as a resource scope.
+ */
+function checkClientScopes(
+  value: unknown,
+  field: string,
+  allowedResources: readonly Resource[],
+  grantTypes: ReadonlySet<GrantType>,
+): string[] {
+  const scopes = list(value, field).flatMap((scope, j) => {
+    const scopeField = `${field}[${j}]`;
+    if (scope === OFFLINE_ACCESS) {
+      if (grantTypes.has('refresh_token')) return [];
+      throw new ConfigurationError(
+        scopeField,
+        'offline_access asks for refresh tokens, and this client may not use the refresh_token grant; add refresh_token to grantTypes or remove offline_access',
+      );
+    }
+    if (typeof scope !== 'string' || !allowedResources.some((resource) => resource.scopes.has(scope))) {
+      throw new ConfigurationError(scopeField, 'name a scope of a resource this client may target');
+    }
+    return [scope];
+  });
+  if (scopes.length === 0) throw new ConfigurationError(field, 'allow at least one resource scope');
+  return [...new Set(scopes)];
+}
+
+/** Checks `clients`: ids registered once, grant types that fit the client, redirect URIs, resources and scopes. */
+export function checkClients(
+  config: AuthorizationServerConfig,
+  resources: Map<string, Resource>,
+): Map<string, Client> {
+  const registered = list(config.clients, 'clients');
+  if (registered.length === 0) throw new ConfigurationError('clients', 'register at least one client');
+  const clients = new Map<string, Client>();
+  registered.forEach((value, i) => {
+    const field = `clients[${i}]`;
+    const raw = entry(value, field);
+    const clientId = nonEmptyString(raw.clientId, `${field}.clientId`);
+    if (clients.has(clientId))
+      throw new ConfigurationError(`${field}.clientId`, `"${clientId}" is registered twice`);
+    const clientSecret =
+      raw.clientSecret === undefined ? undefined : nonEmptyString(raw.clientSecret, `${field}.clientSecret`);
+    const grantTypes = checkGrantTypes(raw.grantTypes, `${field}.grantTypes`, clientSecret);
+    const redirectUris = list(raw.redirectUris ?? [], `${field}.redirectUris`).map((uri, j) =>
+      checkRedirectUri(uri, `${field}.redirectUris[${j}]`),
+    );
+    if (grantTypes.has('authorization_code') && redirectUris.length === 0) {
+      throw new ConfigurationError(
+        `${field}.redirectUris`,
+        'authorization_code needs at least one redirect URI',
+      );
+    }
+    const allowedResources = checkClientResources(raw.resources, `${field}.resources`, resources);
+    clients.set(clientId, {
+      clientId,
+      clientSecret,
+      name: raw.name === undefined ? clientId : nonEmptyString(raw.name, `${field}.name`),
+      grantTypes,
+      redirectUris,
+      scopes: checkClientScopes(raw.scopes, `${field}.scopes`, allowedResources, grantTypes),
+      resources: allowedResources,
+    });
+  });
+  return clients;
+}

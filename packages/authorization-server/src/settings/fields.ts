@@ -1,0 +1,78 @@
+import { ConfigurationError } from '../errors.js';
+
+/**
+ * Checks an issuer identifier (RFC 8414 §2): absolute http(s) URL, no query, no fragment, no credentials, and a
+ * path of plain characters (it becomes part of the routes).
+ */
+export function checkIssuer(issuer: unknown): string {
+  const field = 'issuer';
+  if (typeof issuer !== 'string' || issuer === '') {
+    throw new ConfigurationError(
+      field,
+      'give the issuer identifier as a URL string, e.g. https://as.example.com',
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new ConfigurationError(
+      field,
+      `"${issuer}" is not an absolute URL; use e.g. https://as.example.com`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigurationError(field, 'use an https: URL (http: only for local development)');
+  }
+  if (issuer.includes('?') || issuer.includes('#')) {
+    throw new ConfigurationError(field, 'remove the query and fragment; RFC 8414 §2 forbids them');
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigurationError(field, 'remove the user name and password from the URL');
+  }
+  if (!/^[A-Za-z0-9\-._~/]*$/.test(url.pathname)) {
+    throw new ConfigurationError(field, 'use only letters, digits, "-", ".", "_", "~" and "/" in the path');
+  }
+  return issuer;
+}
+
+/** A lifetime in whole seconds greater than 0, or `fallback` when left out. */
+export function lifetime(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new ConfigurationError(field, 'give a whole number of seconds greater than 0');
+  }
+  return value;
+}
+
+export function nonEmptyString(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '')
+    throw new ConfigurationError(field, 'give a non-empty string');
+  return value;
+}
+
+export function list(value: unknown, field: string): readonly unknown[] {
+  if (!Array.isArray(value)) throw new ConfigurationError(field, 'give an array');
+  return value;
+}
+
+/** The fields of a configuration entry that must be an object (a resource, a client, a user). */
+export function entry(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) throw new ConfigurationError(field, 'give an object');
+  return value as Record<string, unknown>;
+}
+
+/** A redirect URI (RFC 6749 §3.1.2): absolute, without a fragment. */
+export function checkRedirectUri(value: unknown, field: string): string {
+  const uri = nonEmptyString(value, field);
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new ConfigurationError(field, `"${uri}" is not an absolute URI (RFC 6749 §3.1.2)`);
+  }
+  if (uri.includes('#') || url.hash !== '') {
+    throw new ConfigurationError(field, 'remove the fragment (RFC 6749 §3.1.2)');
+  }
+  return uri;
+}
