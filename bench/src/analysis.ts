@@ -1,4 +1,5 @@
 /** From raw runs to rows (medians over rounds, ratios within a round) and to the PASS/FAIL bars. */
+import { DEFAULT_COOLDOWN_MS } from './config.js';
 import type { Alg } from './keys.js';
 import {
   AUDGUARD,
@@ -8,8 +9,9 @@ import {
   REFERENCE,
   type TargetKind,
 } from './protocol.js';
+import { DISTURBED, judge, type RunCheck } from './quality.js';
 import type { RunRecord, Workload } from './rounds.js';
-import { DEFAULT_COOLDOWN_MS, type FloodResult, type OutageResult, type RssResult } from './scenarios.js';
+import type { FloodResult, OutageResult, RssResult } from './scenarios.js';
 
 export interface Row {
   target: string;
@@ -18,8 +20,10 @@ export interface Row {
   alg: Alg;
   workload: Workload;
   rounds: number;
-  /** Rounds no other workload disturbed (the figures come from those, when there are any). */
+  /** Rounds whose run was kept (not slowed, disturbed or implausible: quality.ts); every figure comes from those. */
   cleanRounds: number;
+  /** Rounds whose run and the same round's baseline run were both kept: `ratio` comes from those. */
+  pairedRounds: number;
   rps: number;
   p50: number;
   p99: number;
@@ -40,8 +44,10 @@ export interface Row {
 
 export interface Bar {
   name: string;
-  /** `undefined`: an information line, not a bar. */
+  /** `undefined`: an information line, or a bar without enough clean rounds (then `inconclusive` says so). */
   pass: boolean | undefined;
+  /** Set when too few clean rounds remain to judge the bar: "re-run", with how many there were. */
+  inconclusive?: string;
   detail: string;
 }
 
@@ -54,11 +60,6 @@ export const RSS_BUDGET_BYTES = 256 * 2 ** 20;
 /** Memory: once the cache is full (after a fifth of the tokens), RSS may still rise by at most this much. */
 export const RSS_PLATEAU_BYTES = 64 * 2 ** 20;
 
-/** A run during which another process took more than this share of a core is counted as disturbed. */
-export const DISTURBED = 0.15;
-
-const disturbed = (r: RunRecord) => Math.max(r.foreignServerCore, r.foreignDriverCore) > DISTURBED;
-
 export function median(values: readonly number[]): number {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
@@ -68,28 +69,28 @@ export function median(values: readonly number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-export function summarize(records: readonly RunRecord[]): Row[] {
-  const groups = new Map<string, RunRecord[]>();
-  for (const r of records) {
-    const key = `${r.target}|${r.alg}|${r.workload}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+/** Rows from the runs and their verdicts (quality.ts `checkRuns`): figures from the kept runs only. */
+export function summarize(checks: readonly RunCheck[]): Row[] {
+  const groups = new Map<string, RunCheck[]>();
+  for (const c of checks) {
+    const key = `${c.record.target}|${c.record.alg}|${c.record.workload}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
   }
+  const kept = (c: RunCheck | undefined) => c !== undefined && c.drop === undefined;
   const rows: Row[] = [];
-  for (const runs of groups.values()) {
+  for (const group of groups.values()) {
+    const runs = group.map((c) => c.record);
     const first = runs[0] as RunRecord;
-    // Rounds another workload disturbed are left out, when undisturbed ones exist.
-    const clean = runs.filter((r) => !disturbed(r));
-    const used = clean.length > 0 ? clean : runs;
+    const used = group.filter(kept).map((c) => c.record);
     const baselineOf = (r: RunRecord) =>
-      records.find(
-        (b) =>
+      checks.find(
+        ({ record: b }) =>
           b.round === r.round && b.alg === r.alg && b.workload === 'baseline' && b.framework === r.framework,
       );
-    const pairs = runs.flatMap((r) => {
-      const base = baselineOf(r);
-      return base ? [{ r, base, clean: !disturbed(r) && !disturbed(base) }] : [];
+    const pairs = group.flatMap((c) => {
+      const base = baselineOf(c.record);
+      return kept(c) && kept(base) ? [{ r: c.record, base: (base as RunCheck).record }] : [];
     });
-    const usedPairs = pairs.some((p) => p.clean) ? pairs.filter((p) => p.clean) : pairs;
     const requests = runs.reduce((n, r) => n + r.requests, 0);
     rows.push({
       target: first.target,
@@ -98,11 +99,12 @@ export function summarize(records: readonly RunRecord[]): Row[] {
       alg: first.alg,
       workload: first.workload,
       rounds: runs.length,
-      cleanRounds: clean.length,
+      cleanRounds: used.length,
+      pairedRounds: pairs.length,
       rps: median(used.map((r) => r.rps)),
       p50: median(used.map((r) => r.p50)),
       p99: median(used.map((r) => r.p99)),
-      ratio: median(usedPairs.map((p) => p.r.rps / p.base.rps)),
+      ratio: median(pairs.map((p) => p.r.rps / p.base.rps)),
       cpuUsPerReq: lowest(used.map((r) => r.cpuUsPerReq)),
       cpuUtil: median(used.map((r) => r.cpuUtil)),
       authUsPerReq: Number.NaN,
@@ -162,22 +164,29 @@ export interface Findings {
 export function computeBars(findings: Findings): Bar[] {
   const bars: Bar[] = [];
   const { rows } = findings;
-  const x = (n: number) => `${n.toFixed(2)}×`;
+  // A row whose runs were all dropped has no figure: '–', not NaN.
+  const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : '–×');
+  const us = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? n.toFixed(1) : '–');
   for (const row of rows.filter((r) => AUDGUARD.includes(r.kind) && r.workload.startsWith('warm'))) {
     bars.push({
       name: `warm  ${row.target} ${row.alg} ${row.workload}`,
-      pass: row.ratio >= WARM_BAR,
+      ...judge(row.ratio >= WARM_BAR, row.pairedRounds, row.rounds),
       detail: `${x(row.ratio)} the unprotected ${row.framework} baseline (bar ≥ ${WARM_BAR.toFixed(2)}×)`,
     });
   }
+  const baselineOf = (row: Row) =>
+    rows.find((r) => r.workload === 'baseline' && r.alg === row.alg && r.framework === row.framework);
   for (const row of rows.filter((r) => AUDGUARD.includes(r.kind) && r.workload.startsWith('cold'))) {
     const reference = rows.find((r) => r.kind === REFERENCE && r.alg === row.alg && r.workload === 'cold');
+    // The figure rests on four rows: this one, the reference, and each one's baseline.
+    const behind = [row, baselineOf(row), reference, reference && baselineOf(reference)];
+    const clean = Math.min(...behind.map((r) => r?.cleanRounds ?? 0));
     bars.push({
       name: `cold  ${row.target} ${row.alg} ${row.workload}`,
-      pass: row.xReference <= COLD_BAR,
+      ...judge(row.xReference <= COLD_BAR, clean, row.rounds),
       detail:
-        `auth costs ${row.authUsPerReq.toFixed(1)} µs/req of server CPU above the ${row.framework} baseline = ` +
-        `${x(row.xReference)} the node:crypto reference's ${reference?.authUsPerReq.toFixed(1)} µs (bar ≤ ${COLD_BAR}×)`,
+        `auth costs ${us(row.authUsPerReq)} µs/req of server CPU above the ${row.framework} baseline = ` +
+        `${x(row.xReference)} the node:crypto reference's ${us(reference?.authUsPerReq)} µs (bar ≤ ${COLD_BAR}×)`,
     });
   }
   // The same comparison without HTTP (micro-benchmarks): much less noisy, so it says whether a miss above comes from

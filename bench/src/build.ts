@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { CHILD_ENTRIES } from './procs.js';
 
 export const BUILD_DIR = fileURLToPath(new URL('../node_modules/.cache/audguard-bench/', import.meta.url));
-const ENTRIES = ['server', 'jwks-server', 'micro'];
 
 export async function buildChildren(): Promise<string> {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -19,7 +19,7 @@ export async function buildChildren(): Promise<string> {
     .filter((name) => !name.startsWith('@audguard/') && !name.startsWith('@types/'))
     .flatMap((name) => [name, `${name}/*`]);
   await build({
-    entryPoints: ENTRIES.map((entry) => fileURLToPath(new URL(`./${entry}.ts`, import.meta.url))),
+    entryPoints: CHILD_ENTRIES.map((entry) => fileURLToPath(new URL(`./${entry}.ts`, import.meta.url))),
     outdir: BUILD_DIR,
     bundle: true,
     splitting: true,

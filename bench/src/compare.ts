@@ -2,7 +2,7 @@
  * A/B comparison of a few targets on one workload, many short interleaved rounds: server CPU per request and
  * throughput, medians. For checking a change without the whole matrix.
  *
- *   pnpm --filter @audguard/bench run compare express audguard-express [--cache-off] [--alg=ES256]
+ *   pnpm --dir bench run compare express audguard-express [--cache-off] [--alg=ES256]
  *     [--tokens=1|1000] [--rounds=8] [--seconds=1]
  */
 import { median } from './analysis.js';

@@ -1,4 +1,10 @@
-/** The two modes: short (the default, ≤ 3 minutes) and full (`--full` or BENCH_MODE=full). */
+/** The two modes: short (the default, ≤ 3 minutes) and full (`--full` or BENCH_MODE=full); the scenarios' constants. */
+
+/** audguard's and jose's default `cooldownMs` / `cooldownDuration`. */
+export const DEFAULT_COOLDOWN_MS = 30_000;
+/** The key-set max age every target gets in the JWKS outage scenario. */
+export const OUTAGE_MAX_AGE_MS = 300;
+
 export interface Mode {
   name: 'short' | 'full';
   /** Rounds of the interleaved load runs; odd rounds run the list backwards (ABBA), so linear drift cancels. */
@@ -18,6 +24,11 @@ export interface Mode {
   connections: number;
   /** Milliseconds per micro-benchmark case. */
   microMs: number;
+  /**
+   * Milliseconds per reading of the speed probe (raw `crypto.verify` on the server core, shared between RS256 and
+   * ES256), taken before the first run, at each framework block's end and after the last run of every round.
+   */
+  probeMs: number;
   /** Peers and the reference also run the warm workloads (they have no verified-token cache, so it changes little). */
   peersOnWarm: boolean;
   /** The cold workload that overflows audguard's default cache: this many distinct tokens (0: skipped). */
@@ -40,6 +51,7 @@ const SHORT: Mode = {
   serverWarmupS: 2,
   connections: 100,
   microMs: 500,
+  probeMs: 200,
   peersOnWarm: false,
   overflowTokens: 0,
   outageS: 1,
@@ -56,6 +68,7 @@ const FULL: Mode = {
   serverWarmupS: 3,
   connections: 100,
   microMs: 2000,
+  probeMs: 500,
   peersOnWarm: true,
   overflowTokens: 20_000,
   outageS: 5,

@@ -56,6 +56,14 @@ export async function startJwksServer(ctx: Context, name: string): Promise<JwksS
   };
 }
 
+/** Starts the speed probe (probe.ts) on the server core. */
+export async function startProbe(ctx: Context): Promise<Child> {
+  const child = startChild('probe', 'probe', [JSON.stringify({ lifetimeMs: ctx.lifetimeMs })], SERVER_CORE);
+  const ready = await child.ready(START_TIMEOUT_MS);
+  if (ready.type !== 'ready') throw new Error('the speed probe did not start');
+  return child;
+}
+
 export interface Target {
   /** Unique label, e.g. `audguard-express (cache off)`. */
   name: string;

@@ -1,5 +1,13 @@
 /** Signing keys, their published JWKS, and tokens signed with plain `node:crypto` (fast enough for 100,000). */
-import { generateKeyPairSync, type JsonWebKey, type KeyObject, randomUUID, sign } from 'node:crypto';
+import {
+  createPublicKey,
+  generateKeyPairSync,
+  type JsonWebKey,
+  type KeyObject,
+  randomUUID,
+  sign,
+  verify,
+} from 'node:crypto';
 
 export type Alg = 'RS256' | 'ES256';
 export const ALGS: readonly Alg[] = ['RS256', 'ES256'];
@@ -60,4 +68,17 @@ export function signTokens(key: SigningKey, claims: Claims, count: number, kid?:
   const out = new Array<string>(count);
   for (let i = 0; i < count; i++) out[i] = signToken(key, { ...claims, sub: `user-${i}` }, kid);
   return out;
+}
+
+/**
+ * The raw signature check of one token, and nothing else: `crypto.verify` on its signing input with the public key
+ * imported once. The micro-benchmark's floor and the speed probe both time this.
+ */
+export function rawVerify(key: SigningKey, token: string): () => boolean {
+  const dot = token.lastIndexOf('.');
+  const data = Buffer.from(token.slice(0, dot));
+  const signature = Buffer.from(token.slice(dot + 1), 'base64url');
+  const publicKey = createPublicKey({ key: key.publicJwk, format: 'jwk' });
+  const keyInput = key.alg === 'ES256' ? { key: publicKey, dsaEncoding: 'ieee-p1363' as const } : publicKey;
+  return () => verify('sha256', data, keyInput, signature);
 }

@@ -1,5 +1,5 @@
 // Micro-benchmark of the core's cold path (cache off) against the same checks written directly on node:crypto.
-// Run: pnpm --filter @audguard/bench exec tsx --conditions=@audguard/source src/micro-verify.ts
+// Run (after `pnpm --dir bench install`): pnpm --dir bench exec tsx --conditions=@audguard/source src/micro-verify.ts
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { createVerifier, type JsonWebKey } from '@audguard/core';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';

@@ -7,7 +7,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Command, ProcessStats, Report } from './protocol.js';
+import type { Command, ProbeSample, ProcessStats, Report } from './protocol.js';
 
 /** The core the servers under test run on; the driver (load generator, JWKS server) gets `DRIVER_CORE`. */
 export const SERVER_CORE = 1;
@@ -48,13 +48,16 @@ export function useBuiltChildren(dir: string): void {
   built = dir;
 }
 
+/** The child entries (bundled by build.ts). */
+export const CHILD_ENTRIES = ['server', 'jwks-server', 'micro', 'probe'] as const;
+
 /**
- * Starts an entry of this package (`server`, `jwks-server`, `micro`) pinned to `core`: plain node on the bundle
- * when there is one, else tsx on the sources with the `source` condition.
+ * Starts an entry of this package pinned to `core`: plain node on the bundle when there is one, else tsx on the
+ * sources with the `@audguard/source` condition.
  */
 export function startChild(
   name: string,
-  entry: 'server' | 'jwks-server' | 'micro',
+  entry: (typeof CHILD_ENTRIES)[number],
   args: string[],
   core: number,
   extraNodeArgs: readonly string[] = [],
@@ -82,7 +85,8 @@ export function startChild(
 /** One child process and its IPC conversation. */
 export class Child {
   private seq = 0;
-  private readonly waiting = new Map<number, (stats: ProcessStats) => void>();
+  /** Answers to `stats` and `probe` commands, by sequence number. */
+  private readonly waiting = new Map<number, (answer: Report) => void>();
   private readonly firstReport: Promise<Report>;
   readonly exited: Promise<void>;
 
@@ -97,7 +101,7 @@ export class Child {
       );
       proc.once('error', reject);
       proc.on('message', (message: Report) => {
-        if (message.type === 'stats') this.waiting.get(message.seq)?.(message.stats);
+        if (message.type === 'stats' || message.type === 'probe') this.waiting.get(message.seq)?.(message);
         else resolve(message);
       });
     });
@@ -116,11 +120,24 @@ export class Child {
 
   /** CPU time, memory and counters, as the child measures them itself. */
   async stats(timeoutMs = 5000): Promise<ProcessStats> {
+    const answer = await this.ask((seq) => ({ type: 'stats', seq }), timeoutMs, 'stats');
+    if (answer.type !== 'stats') throw new Error(`${this.name} answered stats with ${answer.type}`);
+    return answer.stats;
+  }
+
+  /** One reading of the speed probe (probe.ts only), `ms` long. */
+  async probe(ms: number): Promise<ProbeSample> {
+    const answer = await this.ask((seq) => ({ type: 'probe', seq, ms }), ms + 10_000, 'a probe reading');
+    if (answer.type !== 'probe') throw new Error(`${this.name} answered probe with ${answer.type}`);
+    return answer.sample;
+  }
+
+  private async ask(command: (seq: number) => Command, timeoutMs: number, what: string): Promise<Report> {
     const seq = ++this.seq;
-    const answer = new Promise<ProcessStats>((resolve) => this.waiting.set(seq, resolve));
-    this.send({ type: 'stats', seq });
+    const answer = new Promise<Report>((resolve) => this.waiting.set(seq, resolve));
+    this.send(command(seq));
     try {
-      return await withTimeout(answer, timeoutMs, `${this.name} did not report stats`);
+      return await withTimeout(answer, timeoutMs, `${this.name} did not report ${what}`);
     } finally {
       this.waiting.delete(seq);
     }

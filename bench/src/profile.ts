@@ -1,7 +1,7 @@
 /**
  * Profiles one server under load with `--cpu-prof` and prints where its CPU time goes (self time per function).
  *
- *   pnpm --filter @audguard/bench run profile [kind] [--cache-off] [--alg=ES256] [--seconds=5]
+ *   pnpm --dir bench run profile [kind] [--cache-off] [--alg=ES256] [--seconds=5]
  *
  * kind defaults to audguard-express; the workload is 1,000 rotated tokens. The profile is kept in
  * bench/results/profiles/ (git-ignored, *.cpuprofile).

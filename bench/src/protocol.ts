@@ -3,6 +3,7 @@
  * over Node's IPC channel.
  */
 import type { JsonWebKey } from 'node:crypto';
+import type { Alg } from './keys.js';
 
 /** Every server the harness can start. The first three are the unprotected baselines. */
 export const TARGET_KINDS = [
@@ -46,6 +47,8 @@ export const FRAMEWORK_OF: Record<TargetKind, Framework> = {
 export const BASELINES: readonly TargetKind[] = ['express', 'hono', 'koa'];
 export const AUDGUARD: readonly TargetKind[] = ['audguard-express', 'audguard-hono', 'audguard-koa'];
 export const REFERENCE: TargetKind = 'express+node:crypto';
+/** Targets that verify no token: the unprotected baselines and the diagnostic no-op middlewares. */
+export const NON_VERIFYING: readonly TargetKind[] = [...BASELINES, 'express+noop', 'express+async-noop'];
 
 /** How one server process is set up. Sent as its first argument, JSON-encoded. */
 export interface TargetSpec {
@@ -66,14 +69,18 @@ export interface TargetSpec {
 export const ROUTE = '/orders/42';
 export const BODY = { id: 42, status: 'shipped' };
 
-/** Driver → child. */
-export type Command = { type: 'stats'; seq: number } | { type: 'exit' };
+/** Driver → child. `probe` goes to the speed probe only (probe.ts). */
+export type Command =
+  | { type: 'stats'; seq: number }
+  | { type: 'probe'; seq: number; ms: number }
+  | { type: 'exit' };
 
 /** Child → driver. */
 export type Report =
   | { type: 'ready'; port: number }
   | { type: 'unavailable'; reason: string }
   | { type: 'stats'; seq: number; stats: ProcessStats }
+  | { type: 'probe'; seq: number; sample: ProbeSample }
   | { type: 'micro'; results: MicroResult[] };
 
 /** One micro-benchmark case. */
@@ -82,6 +89,16 @@ export interface MicroResult {
   alg: string;
   opsPerSec: number;
   usPerOp: number;
+}
+
+/** One reading of the speed probe: raw `crypto.verify` on the server core, per algorithm. */
+export interface ProbeSample {
+  /** Milliseconds since the probe started (for the report). */
+  at: number;
+  /** Raw verifies per wall-clock second: the host's speed right now. */
+  perSec: Record<Alg, number>;
+  /** Server CPU time of one raw verify, µs (`process.cpuUsage()`, the clock the targets' figures use). */
+  cpuUs: Record<Alg, number>;
 }
 
 export interface ProcessStats {

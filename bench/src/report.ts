@@ -1,9 +1,18 @@
 /** results.md (tables and bars), results.json (everything), printed tables. */
-import { type Bar, DISTURBED, type Findings, mib, type Row } from './analysis.js';
+import { type Bar, type Findings, mib, type Row } from './analysis.js';
+import { OUTAGE_MAX_AGE_MS } from './config.js';
 import { ALGS } from './keys.js';
 import { BASELINES, REFERENCE } from './protocol.js';
+import {
+  DISTURBED,
+  type Drops,
+  minCleanRounds,
+  PROBE_BELOW_BEST,
+  PROBE_TOLERANCE,
+  type RoundCheck,
+  verdictLabel,
+} from './quality.js';
 import { WORKLOAD_LABEL } from './rounds.js';
-import { OUTAGE_MAX_AGE_MS } from './scenarios.js';
 
 export interface RunInfo {
   mode: string;
@@ -20,6 +29,9 @@ export interface RunInfo {
   skipped: string[];
   /** Other processes' share of the cores during the load runs. */
   interference: { median: number; max: number; disturbed: number; runs: number };
+  /** The speed probe's verdict on each round, and the runs dropped (quality.ts). */
+  roundChecks: RoundCheck[];
+  drops: Drops;
 }
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
@@ -28,14 +40,14 @@ const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('e
 /** The load table for one algorithm, as markdown. */
 export function loadTable(rows: readonly Row[], alg: string): string {
   const lines = [
-    '| Target | Workload | req/s | p50 ms | p99 ms | × own baseline | server CPU µs/req | auth CPU µs/req | × reference | server core busy | JWKS fetches/run |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Target | Workload | rounds kept | req/s | p50 ms | p99 ms | × own baseline | server CPU µs/req | auth CPU µs/req | × reference | server core busy | JWKS fetches/run |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows.filter((row) => row.alg === alg)) {
     const baseline = BASELINES.includes(r.kind);
     const okNote = r.okShare < 1 ? ` (${fmt(100 * r.okShare, 1)}% 2xx!)` : '';
     lines.push(
-      `| ${r.target}${r.kind === REFERENCE ? ' (reference)' : ''} | ${WORKLOAD_LABEL[r.workload]}${okNote} | ${int(r.rps)} | ` +
+      `| ${r.target}${r.kind === REFERENCE ? ' (reference)' : ''} | ${WORKLOAD_LABEL[r.workload]}${okNote} | ${r.cleanRounds}/${r.rounds} | ${int(r.rps)} | ` +
         `${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${baseline ? '1.00' : fmt(r.ratio, 2)} | ${fmt(r.cpuUsPerReq, 1)} | ` +
         `${baseline ? '–' : fmt(r.authUsPerReq, 1)} | ${baseline ? '–' : fmt(r.xReference, 2)} | ` +
         `${fmt(100 * r.cpuUtil)}% | ${fmt(r.jwksFetchesPerRun)} |`,
@@ -46,8 +58,12 @@ export function loadTable(rows: readonly Row[], alg: string): string {
 
 export function barLines(bars: readonly Bar[]): string[] {
   const width = Math.max(...bars.map((b) => b.name.length), 10);
-  const verdict = (b: Bar) => (b.pass === undefined ? 'INFO' : b.pass ? 'PASS' : 'FAIL');
-  return bars.map((b) => `${verdict(b)}  ${b.name.padEnd(width)}  ${b.detail}`);
+  const labelWidth = Math.max(...bars.map((b) => verdictLabel(b).length));
+  return bars.map(
+    (b) =>
+      `${verdictLabel(b).padEnd(labelWidth)}  ${b.name.padEnd(width)}  ${b.detail}` +
+      (b.inconclusive === undefined ? '' : ` [${b.inconclusive}]`),
+  );
 }
 
 export function markdown(info: RunInfo, findings: Findings, bars: readonly Bar[]): string {
@@ -62,6 +78,7 @@ export function markdown(info: RunInfo, findings: Findings, bars: readonly Bar[]
   );
   if (info.skipped.length > 0) out.push(`Left out: ${info.skipped.join('; ')}.`, '');
   out.push(interferenceNote(info), '');
+  out.push(...qualityNote(info).map((line) => `${line}  `), '');
   out.push('## Bars', '', '```', ...barLines(bars), '```', '');
   out.push(
     '## Load',
@@ -72,12 +89,13 @@ export function markdown(info: RunInfo, findings: Findings, bars: readonly Bar[]
       'request, the lowest of the rounds (noise on a shared VM only adds). "auth CPU": that above the same ' +
       'framework\'s baseline. "× reference": auth CPU over the minimal node:crypto verifier\'s (on Express). ' +
       '"server core busy": server CPU time over wall time (well under 100%: the load generator was the limit). ' +
-      'Rounds that other processes disturbed (> 15% of a core) are left out when undisturbed ones exist. Peers ' +
-      'have no verified-token cache, so every request is a full verification ("cold") for them.',
+      '"rounds kept": runs not dropped as slowed, disturbed or implausible (see Rounds below); every figure comes ' +
+      'from those. Peers have no verified-token cache, so every request is a full verification ("cold") for them.',
     '',
   );
   for (const alg of ALGS) out.push(`### ${alg}`, '', loadTable(findings.rows, alg), '');
   out.push('![chart](chart.svg)', '');
+  out.push(...roundsSection(info));
 
   out.push(
     '## Micro-benchmarks (server core, no HTTP)',
@@ -143,6 +161,63 @@ export function interferenceNote(info: RunInfo): string {
     `during the load runs; ${disturbed} of ${runs} runs were disturbed (> ${100 * DISTURBED}%).` +
     (disturbed > runs / 4 ? ' **The machine was busy: treat these figures as rough.**' : '')
   );
+}
+
+/** How many rounds and runs were dropped, and why (console and results.md). */
+export function qualityNote(info: RunInfo): string[] {
+  const { drops } = info;
+  const lines = [
+    `Speed probe (raw RS256 crypto.verify on the server core, between the framework blocks of each round): ` +
+      `${drops.slowedRounds.length} of ${drops.rounds} rounds dropped as slowed` +
+      (drops.slowedRounds.length > 0
+        ? ` (${drops.slowedRounds.map((r) => `round ${r.round + 1}: ${r.slowed}`).join('; ')})`
+        : '') +
+      '.',
+    `Runs dropped: ${drops.slowed} of ${drops.runs} in slowed rounds, ${drops.disturbed} disturbed by other ` +
+      `processes, ${drops.implausible.length} implausible (cheaper than one raw verify)` +
+      (drops.implausible.length > 0
+        ? `: ${drops.implausible
+            .map(
+              (c) =>
+                `${c.record.target} ${c.record.alg} ${c.record.workload} round ${c.record.round + 1}, ${c.why}`,
+            )
+            .join('; ')}`
+        : '') +
+      '.',
+  ];
+  const need = minCleanRounds(info.rounds);
+  lines.push(
+    `A bar needs ${need} clean rounds of ${info.rounds}; with fewer it reads "inconclusive, re-run" ` +
+      '(re-run on a quieter machine).',
+  );
+  return lines;
+}
+
+function roundsSection(info: RunInfo): string[] {
+  const k = (n: number) => int(n);
+  const out = [
+    '## Rounds: speed probe and plausibility floors',
+    '',
+    `The probe times raw \`crypto.verify\` (the micro-benchmark's floor) on the server core before the first run, ` +
+      'after each framework block and after the last run of every round. A round is slowed, and all its runs ' +
+      `dropped, when its RS256 readings spread by more than ${100 * PROBE_TOLERANCE}% or its lowest reading is ` +
+      `more than ${100 * PROBE_BELOW_BEST}% below the best of the run. Floor: a target that verifies every ` +
+      "request must spend at least one raw verify's server CPU (the round's lowest reading) per request above its " +
+      `baseline; a run below is implausible and dropped. Runs with other processes above ${100 * DISTURBED}% of a ` +
+      'core are dropped as disturbed.',
+    '',
+    '| Round | Readings | RS256 verifies/s (low–high) | Moved | Below best | Floor RS256 µs | Floor ES256 µs | Verdict |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const r of info.roundChecks) {
+    out.push(
+      `| ${r.round + 1} | ${r.readings} | ${k(r.low)}–${k(r.high)} | ${fmt(100 * r.spread)}% | ` +
+        `${fmt(100 * r.belowBest)}% | ${fmt(r.floorUs.RS256, 1)} | ${fmt(r.floorUs.ES256, 1)} | ` +
+        `${r.slowed === undefined ? 'clean' : `slowed: ${r.slowed}`} |`,
+    );
+  }
+  out.push('');
+  return out;
 }
 
 function statuses(codes: Record<string, number>): string {

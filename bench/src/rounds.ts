@@ -1,13 +1,23 @@
 /**
  * The load matrix: every (target, algorithm, workload) cell run once per round, the rounds interleaved (odd rounds
- * backwards) because loopback throughput drifts by ±20% over seconds; ratios are taken within a round.
+ * backwards) because loopback throughput drifts by ±20% over seconds; ratios are taken within a round. The speed
+ * probe reads the server core's speed between the framework blocks of every round (quality.ts judges the readings).
  */
 import type { Context, JwksServer, Target, Tokens } from './harness.js';
 import { ALGS, type Alg } from './keys.js';
 import { runLoad } from './load.js';
 import { foreignShare, sampleCores } from './machine.js';
-import { DRIVER_CORE, SERVER_CORE } from './procs.js';
-import { AUDGUARD, BASELINES, FRAMEWORK_OF, type Framework, REFERENCE, type TargetKind } from './protocol.js';
+import { type Child, DRIVER_CORE, SERVER_CORE, sleep } from './procs.js';
+import {
+  AUDGUARD,
+  BASELINES,
+  FRAMEWORK_OF,
+  type Framework,
+  type ProbeSample,
+  REFERENCE,
+  type TargetKind,
+} from './protocol.js';
+import type { RoundProbes } from './quality.js';
 
 export type Workload = 'baseline' | 'warm-1' | 'warm-1000' | 'cold' | 'cold-overflow';
 
@@ -24,6 +34,8 @@ export interface Cell {
   alg: Alg;
   workload: Workload;
   tokens: readonly string[];
+  /** One framework and algorithm: its baseline and everything compared with it. The probe reads between blocks. */
+  block: number;
   /**
    * Where the next run starts in `tokens`: every run continues the rotation, so a list longer than the cache never
    * restarts at tokens the warm-up has just cached.
@@ -72,14 +84,16 @@ export interface LoadTargets {
 
 export function buildCells(ctx: Context, targets: LoadTargets, tokens: Tokens): Cell[] {
   const cells: Cell[] = [];
+  let block = -1;
   for (const alg of ALGS) {
     const rotated = tokens.rotated[alg];
     const one = rotated.slice(0, 1);
     const cell = (target: Target, workload: Workload, list: readonly string[]) =>
-      cells.push({ target, alg, workload, tokens: list, cursor: 0 });
+      cells.push({ target, alg, workload, tokens: list, block, cursor: 0 });
     // One block per framework, its baseline first (last in backward rounds): every run sits next to the baseline
     // it is compared with, and the node:crypto reference next to the Express baseline.
     for (const base of targets.baselines) {
+      block++;
       const framework = FRAMEWORK_OF[base.kind];
       const same = (t: Target) => FRAMEWORK_OF[t.kind] === framework;
       const others = targets.others.filter(same);
@@ -106,9 +120,11 @@ export function buildCells(ctx: Context, targets: LoadTargets, tokens: Tokens): 
 export async function runRounds(
   ctx: Context,
   jwks: JwksServer,
+  probe: Child,
   cells: readonly Cell[],
-): Promise<RunRecord[]> {
+): Promise<{ records: RunRecord[]; probes: RoundProbes[] }> {
   const records: RunRecord[] = [];
+  const probes: RoundProbes[] = [];
   const { mode } = ctx;
   // Once per server, every token it will see: the JIT settles and caches fill before anything is measured.
   const servers = new Map<Target, Set<readonly string[]>>();
@@ -123,16 +139,36 @@ export async function runRounds(
       timeoutS: mode.serverWarmupS + 15,
     });
   }
+  // A short pause first, so the last server's after-work (closing sockets, a GC) does not fall into the reading.
+  const read = async () => {
+    await sleep(50);
+    return probe.probe(mode.probeMs);
+  };
+  // The reading after a round is also the one before the next.
+  let last = await read();
   for (let round = 0; round < mode.rounds; round++) {
     const order = round % 2 === 0 ? cells : [...cells].reverse();
     const started = Date.now();
-    for (const cell of order) records.push(await runCell(ctx, jwks, cell, round));
+    const samples: ProbeSample[] = [last];
+    for (const [i, cell] of order.entries()) {
+      records.push(await runCell(ctx, jwks, cell, round));
+      if (order[i + 1]?.block !== cell.block) {
+        last = await read();
+        samples.push(last);
+      }
+    }
+    probes.push({ round, samples });
+    const rates = samples.map((s) => s.perSec.RS256);
+    const [low, high] = [Math.min(...rates), Math.max(...rates)];
     ctx.log(
-      `  round ${round + 1}/${mode.rounds}: ${order.length} runs in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      `  round ${round + 1}/${mode.rounds}: ${order.length} runs in ${((Date.now() - started) / 1000).toFixed(0)} s; ` +
+        `probe ${kilo(low)}–${kilo(high)} RS256 verifies/s (moved ${(100 * (1 - low / high)).toFixed(0)}%)`,
     );
   }
-  return records;
+  return { records, probes };
 }
+
+const kilo = (n: number) => `${(n / 1000).toFixed(1)}k`;
 
 async function runCell(ctx: Context, jwks: JwksServer, cell: Cell, round: number): Promise<RunRecord> {
   const { mode } = ctx;

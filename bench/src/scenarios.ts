@@ -1,4 +1,5 @@
 /** The JWKS scenarios (a flood of unknown `kid`s, an outage) and the memory test. */
+import { OUTAGE_MAX_AGE_MS } from './config.js';
 import {
   type Context,
   type JwksServer,
@@ -11,9 +12,6 @@ import {
 import { runLoad } from './load.js';
 import { sleep } from './procs.js';
 import type { ProcessStats, TargetKind } from './protocol.js';
-
-/** audguard's and jose's default `cooldownMs` / `cooldownDuration`. */
-export const DEFAULT_COOLDOWN_MS = 30_000;
 
 export interface FloodResult {
   target: string;
@@ -66,8 +64,6 @@ export interface OutageResult {
   statusCodes: Record<string, number>;
   errors: number;
 }
-
-export const OUTAGE_MAX_AGE_MS = 300;
 
 /**
  * Warm every target, stop the JWKS server, wait past the key sets' max age (so every refresh fails), then send
