@@ -24,6 +24,8 @@ export default defineConfig({
       'packages/*/test/**/*.test.ts',
       'test/**/*.test.ts',
       'examples/*/test/**/*.test.ts',
+      // The bench's decision logic (pure functions; it needs none of the bench's own dependencies).
+      'bench/src/**/*.test.ts',
     ],
     testTimeout: 20_000,
     hookTimeout: 20_000,

@@ -397,7 +397,22 @@ export function runSetupCases(name: string, api: AdapterApi): void {
     it('guard() refuses an unknown guard option (a typo must not pass silently)', () => {
       throwsAtSetup(
         () => api.guard(fixture.main, { credentialRequired: false }),
-        /unknown option "credentialRequired"/,
+        /unknown option "credentialRequired"; did you mean "credentialsRequired"/,
+      );
+    });
+    it('guard() names typos in its first argument against verifier and guard options alike (issue 14)', () => {
+      const base = { issuer: 'https://as.example.com', audience: 'https://orders.example.com' };
+      throwsAtSetup(
+        () => api.guard({ ...base, credentialsRequred: false }),
+        /did you mean "credentialsRequired"/,
+      );
+      throwsAtSetup(
+        () => api.guard({ ...base, audiencepolicy: 'exclusive' }),
+        /did you mean "audiencePolicy"/,
+      );
+      throwsAtSetup(
+        () => api.guard({ ...base, jwks_uri: 'https://as.example.com/jwks' }),
+        /did you mean "jwksUri"/,
       );
     });
     it('guard() refuses bad guard options', () => {

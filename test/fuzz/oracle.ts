@@ -117,29 +117,27 @@ export const ADJUSTMENTS: readonly Adjustment[] = [
     applies: (_t, header) => header.kid !== undefined && typeof header.kid !== 'string',
   },
   {
-    // audguard refuses non-string `sub`, `client_id`, `jti`, `scope` (RFC 9068 §2.2 / RFC 7519 §4.1); jose only
+    // audguard refuses non-string `sub`, `client_id`, `jti` (RFC 9068 §2.2 / RFC 7519 §4.1); jose only
     // type-checks claims it is asked to compare.
-    id: 'D6 non-string sub/client_id/jti/scope',
+    id: 'D6 non-string sub/client_id/jti',
     kind: 'documented',
     reasons: ['invalid_claim'],
     applies: (_t, _h, payload) =>
-      ['sub', 'client_id', 'jti', 'scope'].some(
-        (c) => payload[c] !== undefined && typeof payload[c] !== 'string',
-      ),
+      ['sub', 'client_id', 'jti'].some((c) => payload[c] !== undefined && typeof payload[c] !== 'string'),
   },
   {
-    // DESIGN "Scopes from `scope` (space-delimited) and `scp` (array or string)": any other `scp` is refused.
-    id: 'D7 scp neither string nor array of strings',
+    // DESIGN "Scopes from `scope` and `scp`": each a string or an array of strings (Duende writes `scope` as an
+    // array); anything else is refused.
+    id: 'D7 scope or scp neither string nor array of strings',
     kind: 'documented',
     reasons: ['invalid_claim'],
-    applies: (_t, _h, payload) => {
-      const scp = payload.scp;
-      return (
-        scp !== undefined &&
-        typeof scp !== 'string' &&
-        !(Array.isArray(scp) && scp.every((s) => typeof s === 'string'))
-      );
-    },
+    applies: (_t, _h, payload) =>
+      [payload.scope, payload.scp].some(
+        (value) =>
+          value !== undefined &&
+          typeof value !== 'string' &&
+          !(Array.isArray(value) && value.every((s) => typeof s === 'string')),
+      ),
   },
   {
     // DESIGN "`nbf`/`iat` with clock tolerance": audguard refuses `iat` more than the tolerance in the future.

@@ -6,8 +6,11 @@
  *
  * @packageDocumentation
  */
+
+import { VERIFIER_OPTIONS } from './config/settings.js';
 import { ConfigurationError } from './errors.js';
 import type { AuthenticateRequest } from './extract.js';
+import { unknownOption } from './lib/known-options.js';
 import type { Maybe } from './lib/maybe.js';
 import { isScopeToken } from './lib/scope-token.js';
 import type { VerifierOptions } from './options.js';
@@ -66,11 +69,8 @@ export function resolveGuard<Mode extends string = never>(
     fail('guard(): the second argument must be an options object.');
   }
   const extra = (second ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(extra)) {
-    if (!guardKeys.includes(key)) {
-      fail(`guard(): unknown option ${JSON.stringify(key)}; guard options are ${guardKeys.join(', ')}.`);
-    }
-  }
+  const typo = unknownOption(extra, guardKeys, 'guard()');
+  if (typo !== undefined) fail(`${typo} (guard options are ${guardKeys.join(', ')})`);
 
   let verifier: Verifier<object>;
   let options: Record<string, unknown>;
@@ -78,6 +78,9 @@ export function resolveGuard<Mode extends string = never>(
     verifier = first;
     options = extra;
   } else {
+    // One object holds both kinds of option: a typo is named against both (`credentialsRequred` is a guard option).
+    const typoInFirst = unknownOption(first, [...guardKeys, ...VERIFIER_OPTIONS], 'guard()');
+    if (typoInFirst !== undefined) fail(typoInFirst);
     const { credentialsRequired, scopes, scopeMatch, errors, ...verifierOptions } = first as Record<
       string,
       unknown

@@ -66,6 +66,10 @@ const REASONS = {
     code: 'invalid_token',
     description: 'The token was issued by an issuer this API does not trust.',
   },
+  id_token_not_accepted: {
+    code: 'invalid_token',
+    description: 'The token is an ID token; this API accepts access tokens only.',
+  },
   // Keys and signature.
   unknown_key: {
     code: 'invalid_token',
@@ -83,6 +87,14 @@ const REASONS = {
     code: 'invalid_token',
     description: 'The token is also valid at other APIs; this API accepts only tokens issued for it alone.',
   },
+  client_not_allowed: {
+    code: 'invalid_token',
+    description: 'The token was issued to a client this API does not accept.',
+  },
+  validation_failed: {
+    code: 'invalid_token',
+    description: "The token does not meet this API's requirements.",
+  },
   // Authorization.
   insufficient_scope: { code: 'insufficient_scope', description: 'The access token lacks a required scope.' },
   // Our side: the client's token may be fine.
@@ -90,6 +102,11 @@ const REASONS = {
     code: 'temporarily_unavailable',
     description:
       'The API cannot check tokens right now because its authorization server keys are unavailable. Retry later.',
+  },
+  issuer_lookup_failed: {
+    code: 'temporarily_unavailable',
+    description:
+      'The API cannot check tokens right now because it could not look up their issuer. Retry later.',
   },
 } as const satisfies Record<string, ReasonRow>;
 

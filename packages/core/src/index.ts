@@ -23,6 +23,7 @@ export {
   type NodeRequestLike,
 } from './extract.js';
 export { ASYMMETRIC_ALGORITHMS, type CryptoBackend, SUPPORTED_ALGORITHMS } from './lib/crypto.js';
+export type { DecisionEvent, KeysEvent, WarningCode } from './lib/diagnostics.js';
 export {
   type ProtectedResourceMetadata,
   type ProtectedResourceMetadataOptions,
@@ -30,7 +31,17 @@ export {
   protectedResourceMetadataPath,
   protectedResourceMetadataUrl,
 } from './metadata.js';
-export type { CacheOptions, IssuerOptions, JwksOptions, VerifierOptions } from './options.js';
+export type {
+  AudienceResolver,
+  CacheOptions,
+  IssuerCacheOptions,
+  IssuerOptions,
+  IssuerResolution,
+  IssuerResolver,
+  JwksOptions,
+  TokenValidator,
+  VerifierOptions,
+} from './options.js';
 export { type AuthErrorResponse, type ChallengeOptions, renderAuthError } from './render.js';
 export type { AccessToken, JsonWebKey, JsonWebKeySet, JwsAlgorithm, JwsHeader, JwtClaims } from './types.js';
 export {

@@ -42,6 +42,48 @@ describe('createVerifier checks its configuration once and says what to fix', ()
     ['an unknown token type policy', { ...base, tokenType: 'at+jwt' }, /tokenType must be one of/],
     ['a zero cache size', { ...base, cache: { max: 0 } }, /cache.max/],
     ['a relative resourceMetadata', { ...base, resourceMetadata: '/.well-known/x' }, /resourceMetadata/],
+    // Issue 14: a typo must not pass silently (the last one would leave the policy at 'any').
+    [
+      'a snake_case option',
+      { ...base, jwks_uri: 'https://as.example.com/jwks' },
+      /"jwks_uri"; did you mean "jwksUri"/,
+    ],
+    ['a misspelt option', { ...base, clockTolerence: 5 }, /"clockTolerence"; did you mean "clockTolerance"/],
+    ['a wrongly cased option', { ...base, audiencepolicy: 'exclusive' }, /did you mean "audiencePolicy"/],
+    [
+      'an option of another library',
+      { ...base, algorithm: 'RS256' },
+      /"algorithm"; did you mean "algorithms"/,
+    ],
+    [
+      'nothing like any option',
+      { ...base, frobnicate: true },
+      /unknown option "frobnicate"; known options are issuer/,
+    ],
+    [
+      'a typo in jwksOptions',
+      { ...base, jwksOptions: { timeout: 100 } },
+      /jwksOptions: unknown option "timeout"; did you mean "timeoutMs"/,
+    ],
+    ['a typo in cache', { ...base, cache: { mx: 5 } }, /cache: unknown option "mx"; did you mean "max"/],
+    [
+      'a typo in an issuer entry',
+      { ...base, issuer: [{ issuer: base.issuer, jwks_uri: 'x' }] },
+      /issuer: unknown option "jwks_uri"; did you mean "jwksUri"/,
+    ],
+    ['issuerCache without a resolver', { ...base, issuerCache: { max: 5 } }, /issuer resolver/],
+    [
+      'requiredClaims with an object value',
+      { ...base, requiredClaims: { roles: ['a'] } },
+      /requiredClaims.roles/,
+    ],
+    ['a validate that is not a function', { ...base, validate: true }, /validate must be a function/],
+    [
+      'a resolver with top-level keys',
+      { ...base, issuer: () => undefined, jwksUri: 'https://x.example.com' },
+      /per issuer/,
+    ],
+    ['a resolver without an audience', { issuer: () => undefined }, /audience is required/],
   ];
   for (const [name, options, message] of cases) {
     it(`refuses ${name}`, () => {

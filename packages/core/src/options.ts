@@ -1,7 +1,7 @@
 import type { TokenTypePolicy } from './checks/header.js';
-import type { BearerMethods } from './extract.js';
+import type { AuthenticateRequest, BearerMethods } from './extract.js';
 import type { CryptoBackend } from './lib/crypto.js';
-import type { JsonWebKeySet, JwsAlgorithm } from './types.js';
+import type { AccessToken, JsonWebKeySet, JwsAlgorithm } from './types.js';
 
 export type { TokenTypePolicy } from './checks/header.js';
 
@@ -18,6 +18,59 @@ export interface IssuerOptions {
   /** This API's identifier(s) for tokens from this issuer. Default: the verifier's `audience`. */
   audience?: string | readonly string[];
 }
+
+/**
+ * Decides at request time whether an issuer is trusted, for issuers that cannot be listed up front (multi-tenant
+ * identity providers: one `iss` per customer tenant). Called only for an `iss` it has not answered lately (answers
+ * are cached, see {@link IssuerCacheOptions}); return its options to trust it, or `undefined` to refuse its tokens
+ * (401 `unknown_issuer`, with no network call). The returned `issuer` may be left out; if given it must equal `iss`.
+ * A resolver that throws or rejects makes the request 503 `issuer_lookup_failed` (the token may be fine).
+ *
+ * @example
+ * ```ts
+ * // Microsoft Entra ID, multi-tenant: the customer tenants you have onboarded.
+ * issuer: (iss) => {
+ *   const tid = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f-]{36})\/v2\.0$/.exec(iss)?.[1];
+ *   return tid && tenants.has(tid)
+ *     ? { issuer: iss, jwksUri: 'https://login.microsoftonline.com/common/discovery/v2.0/keys' }
+ *     : undefined;
+ * },
+ * ```
+ */
+export type IssuerResolver = (
+  iss: string,
+) => IssuerResolution | undefined | Promise<IssuerResolution | undefined>;
+
+/** What an {@link IssuerResolver} answers for a trusted issuer: {@link IssuerOptions}, `issuer` optional. */
+export type IssuerResolution = Omit<IssuerOptions, 'issuer'> & { issuer?: string };
+
+/** How an {@link IssuerResolver}'s answers are remembered. Durations in milliseconds. */
+export interface IssuerCacheOptions {
+  /** Most trusted issuers remembered (with their key sets). Default `1000`. */
+  max?: number;
+  /** How long a "trusted" answer is kept. Default `600000` (10 minutes). */
+  ttlMs?: number;
+  /** How long a refusal is kept, so a flood of unknown issuers costs one call each at most. Default `60000`. */
+  negativeTtlMs?: number;
+}
+
+/**
+ * This API's identifier(s) for one request, when they depend on the request (a resource per tenant:
+ * `https://api.saas.com/data/tenant/{tenantId}`). Called for every request, cache hits included; keep it cheap and
+ * synchronous.
+ */
+export type AudienceResolver = (request: AuthenticateRequest) => string | readonly string[];
+
+/**
+ * A check of your own, run after every built-in check (on cache hits too) with the verified token and, from
+ * `authenticate()`, the request. Return nothing or `true` to accept; `false` to refuse with 401 `invalid_token`
+ * (`validation_failed`); or a string, to refuse with that string as the (client-visible, so safe) description.
+ * Throw an `AuthError` to refuse otherwise; any other error is passed on untouched (your framework's 500).
+ */
+export type TokenValidator = (
+  token: AccessToken<Record<string, unknown>>,
+  request: AuthenticateRequest | undefined,
+) => void | boolean | string | Promise<void | boolean | string>;
 
 /** Key-set fetching settings. Durations are in milliseconds. */
 export interface JwksOptions {
@@ -52,10 +105,44 @@ export interface CacheOptions {
  * ```
  */
 export interface VerifierOptions {
-  /** Trusted issuer(s): an identifier, several, or objects with per-issuer keys and audience. */
-  issuer: string | readonly string[] | readonly IssuerOptions[];
-  /** This API's resource identifier(s) (RFC 8707); a token's `aud` must name one of them. */
-  audience?: string | readonly string[];
+  /**
+   * Trusted issuer(s): an identifier, several, objects with per-issuer keys and audience, or an
+   * {@link IssuerResolver} that decides per `iss` (multi-tenant providers).
+   */
+  issuer: string | readonly string[] | readonly IssuerOptions[] | IssuerResolver;
+  /** How an issuer resolver's answers are cached. Only with a resolver `issuer`. */
+  issuerCache?: IssuerCacheOptions;
+  /**
+   * This API's resource identifier(s) (RFC 8707); a token's `aud` must name one of them. A function decides per
+   * request ({@link AudienceResolver}); `verify(token, { audience })` overrides it per call. Required unless every
+   * issuer has its own, or `clientId` is set for issuers that mint tokens without `aud`.
+   */
+  audience?: string | readonly string[] | AudienceResolver;
+  /**
+   * Audiences tolerated in `aud` but never sufficient: a token must still name this API, and one naming only these
+   * is refused. For providers that add their own (`https://TENANT.auth0.com/userinfo` with `openid`, Keycloak's
+   * `account`). They do not count as "other APIs" under `audiencePolicy: 'exclusive'`. Default: none.
+   */
+  ignoredAudiences?: readonly string[];
+  /**
+   * Client ids whose tokens this API accepts (the token's `client_id`, else `azp`, `cid` or `appid`). Any other
+   * client's token is refused (`client_not_allowed`). With no `audience`, a token without `aud` is accepted on its
+   * client alone — weaker than audience restriction (any token minted for the client passes, whichever API it was
+   * meant for), and only for issuers that put no `aud` in access tokens, such as AWS Cognito. Default: any client.
+   */
+  clientId?: string | readonly string[];
+  /**
+   * Claims that must be present with exactly these values, e.g. `{ token_use: 'access' }` (Cognito). A missing one is
+   * `missing_claim`, another value `invalid_claim`. Default: none.
+   */
+  requiredClaims?: Readonly<Record<string, string | number | boolean>>;
+  /** A check of your own after the built-in ones: see {@link TokenValidator}. Default: none. */
+  validate?: TokenValidator;
+  /**
+   * The claims `token.scopes` (and `requireScopes`) read, each a space-delimited string or an array of strings.
+   * Default `['scope', 'scp']`. Auth0 RBAC: add `'permissions'`; Entra ID app roles: `'roles'`.
+   */
+  scopeClaims?: readonly string[];
   /** Shorthand for a single issuer: its JWKS URL. */
   jwksUri?: string;
   /** Shorthand for a single issuer: static keys. */

@@ -1,12 +1,13 @@
 /**
  * @audguard/core/protocol — protocol building blocks that audguard's own packages share (the authorization server,
- * the testing kit, the adapters), so each rule is written once: RFC 6749 scope tokens, RFC 8615 well-known paths
+ * the testing kit, the adapters), so each rule is written once: unknown-option detection with a did-you-mean, RFC 6749 scope tokens, RFC 8615 well-known paths
  * with path insertion, size-capped body reading, and the bounded JSON fetch behind key sets and metadata. They are
  * public and versioned like the rest, but an API developer never needs them.
  *
  * @packageDocumentation
  */
 export { FetchError, type FetchJsonOptions, fetchJson } from './lib/fetch-json.js';
+export { closestName, unknownOption } from './lib/known-options.js';
 export { BodyTooLargeError, readLimitedBody, readRequestBody } from './lib/read-body.js';
 export { isScopeToken } from './lib/scope-token.js';
 export { wellKnownPath, wellKnownUrl } from './lib/well-known.js';

@@ -46,7 +46,8 @@ export interface JwtClaims {
   iat?: number;
   jti?: string;
   client_id?: string;
-  scope?: string;
+  /** Space-delimited (RFC 9068 §2.2.3); some issuers (Duende) write an array. */
+  scope?: string | string[];
   scp?: string | string[];
   [claim: string]: unknown;
 }

@@ -389,14 +389,21 @@ describe('claims', () => {
       claim: 'iss',
     });
   });
+  it('accepts scope as a JSON array, as Duende IdentityServer writes it', async () => {
+    const token = await verifier().verify(
+      await mint(rsa, { claims: { scope: ['orders:read', 'orders:write'] } }),
+    );
+    expect([...token.scopes]).toEqual(['orders:read', 'orders:write']);
+  });
   for (const [claim, value] of [
     ['sub', 5],
     ['client_id', ['a']],
-    ['scope', ['orders:read']],
+    ['scope', 7],
+    ['scope', ['orders:read', 7]],
     ['scp', [1]],
     ['jti', {}],
   ] as const) {
-    it(`refuses a ${claim} of the wrong type`, async () => {
+    it(`refuses a ${claim} of the wrong type (${JSON.stringify(value)})`, async () => {
       expect(await refusal(verifier().verify(await mint(rsa, { claims: { [claim]: value } })))).toMatchObject(
         {
           reason: 'invalid_claim',

@@ -1,12 +1,16 @@
 import { LRUCache } from 'lru-cache';
-import { checkAudience, readAudience } from './checks/audience.js';
-import { checkClaimTypes, readIssuer } from './checks/claims.js';
+import { type AudiencePolicy, checkAudience, readAudience } from './checks/audience.js';
+import { checkClaims, readIssuer } from './checks/claims.js';
+import { checkClient, clientIdOf } from './checks/client.js';
 import { checkHeader } from './checks/header.js';
 import { checkScopes, type ScopeMatch } from './checks/scopes.js';
 import { checkSignatureLength, verifyingKey } from './checks/signature.js';
 import { checkTimes, readTimeClaims, type TimeClaims } from './checks/time.js';
 import { freezeToken } from './checks/token.js';
+import { checkAccessTokenKind } from './checks/token-kind.js';
 import { resolveSettings, type VerifierSettings } from './config/settings.js';
+import { fail, stringList } from './config/values.js';
+import { publishAccepted, publishRefused, vouchedFor } from './decisions.js';
 import { AuthError } from './errors.js';
 import { type AuthenticateRequest, extractBearerToken, extractBearerTokenSync } from './extract.js';
 import type { VerificationKey } from './lib/crypto.js';
@@ -25,6 +29,11 @@ export interface VerifyOptions {
   scopes?: readonly string[];
   /** `'all'` (default): every listed scope; `'any'`: at least one. */
   scopeMatch?: ScopeMatch;
+  /**
+   * This API's identifier(s) for this call, instead of the issuer's or the verifier's `audience` (a resource per
+   * tenant, say). Required with `verify()` when the verifier's `audience` is a function of the request.
+   */
+  audience?: string | readonly string[];
 }
 
 /** Per-call options for {@link Verifier.authenticate}. */
@@ -71,8 +80,15 @@ export interface VerifierInternals {
 interface CacheEntry {
   readonly token: AccessToken<Record<string, unknown>>;
   readonly times: TimeClaims;
+  readonly audience: readonly string[] | undefined;
   readonly issuer: TrustedIssuer;
   readonly key: VerificationKey;
+}
+
+/** What one call brings: the request (from `authenticate`) and a per-call audience. */
+interface CallContext {
+  readonly request: AuthenticateRequest | undefined;
+  readonly audience: readonly string[] | undefined;
 }
 
 /**
@@ -95,21 +111,33 @@ export function createVerifier<Claims extends object = Record<string, unknown>>(
  * the verified-token cache in front. Each step is a module of its own under `checks/` and `keys/`.
  */
 class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
-  readonly audiences: readonly string[];
   readonly [VERIFIER]: VerifierInternals = {
     authenticateNow: (request, options) => this.authenticateNow(request, options),
   };
   private readonly issuers: TrustedIssuers;
   private readonly cache: LRUCache<string, CacheEntry> | undefined;
+  /** The audience policy of each issuer when it does not depend on the request (computed once). */
+  private readonly staticPolicies = new WeakMap<TrustedIssuer, AudiencePolicy>();
 
   constructor(private readonly settings: VerifierSettings) {
     this.issuers = new TrustedIssuers(settings);
-    this.audiences = this.issuers.audiences;
     this.cache = settings.cacheMax > 0 ? new LRUCache({ max: settings.cacheMax }) : undefined;
   }
 
+  get audiences(): readonly string[] {
+    return this.issuers.audiences;
+  }
+
   async verify(token: string, options: VerifyOptions = {}): Promise<AccessToken<Claims>> {
-    return this.withScopes(await this.verifyToken(token), options);
+    const context = { request: undefined, audience: callAudience(options) };
+    try {
+      const verified = this.withScopes(await this.verifyToken(token, context), options);
+      publishAccepted(verified);
+      return verified;
+    } catch (error) {
+      publishRefused(error);
+      throw error;
+    }
   }
 
   authenticate(
@@ -138,25 +166,60 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     request: AuthenticateRequest,
     options: AuthenticateOptions,
   ): Maybe<AccessToken<Claims> | undefined> {
+    let result: Maybe<AccessToken<Claims> | undefined>;
+    try {
+      result = this.authenticateRequest(request, options);
+    } catch (error) {
+      publishRefused(error, request);
+      throw error;
+    }
+    if (!(result instanceof Promise)) {
+      publishAccepted(result, request);
+      return result;
+    }
+    return result.then(
+      (token) => {
+        publishAccepted(token, request);
+        return token;
+      },
+      (error: unknown) => {
+        publishRefused(error, request);
+        throw error;
+      },
+    );
+  }
+
+  private authenticateRequest(
+    request: AuthenticateRequest,
+    options: AuthenticateOptions,
+  ): Maybe<AccessToken<Claims> | undefined> {
     const methods = this.settings.bearerMethods;
     const token = methods.body
       ? extractBearerToken(request, methods)
       : extractBearerTokenSync(request, methods);
+    const context = { request, audience: callAudience(options) };
     return andThen(token, (found) => {
       if (found === undefined) {
         if (options.credentialsRequired === false) return undefined;
         throw new AuthError('missing_token');
       }
-      return andThen(this.verifyToken(found), (verified) => this.withScopes(verified, options));
+      return andThen(this.verifyToken(found, context), (verified) => this.withScopes(verified, options));
     });
   }
 
   private withScopes(token: AccessToken<Claims>, options: VerifyOptions): AccessToken<Claims> {
-    if (options.scopes !== undefined) checkScopes(token.scopes, options.scopes, options.scopeMatch);
+    if (options.scopes !== undefined) {
+      try {
+        checkScopes(token.scopes, options.scopes, options.scopeMatch);
+      } catch (error) {
+        vouchedFor(error, token.claims, token.scopes);
+        throw error;
+      }
+    }
     return token;
   }
 
-  private verifyToken(token: string): Maybe<AccessToken<Claims>> {
+  private verifyToken(token: string, context: CallContext): Maybe<AccessToken<Claims>> {
     if (typeof token !== 'string' || token.length === 0) throw new AuthError('malformed_token');
     const { maxTokenLength } = this.settings;
     if (token.length > maxTokenLength) {
@@ -164,29 +227,43 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
         description: `The token is longer than ${maxTokenLength} characters.`,
       });
     }
-    const cached = this.fromCache(token);
+    const cached = this.fromCache(token, context);
     if (cached) return cached;
 
     const { header, payload, signingInput, signature } = decodeJws(token);
     const alg = checkHeader(header, this.settings.header);
-    const issuer = this.issuers.lookUp(readIssuer(payload));
-    checkSignatureLength(alg, signature);
-    const query = { alg, kid: header.kid as string | undefined };
-    const keys = issuer.keys.keysNow(query) ?? issuer.keys.keys(query);
-    return andThen(
-      andThen(keys, (candidates) => verifyingKey(candidates, signingInput, signature)),
-      (key) => this.accept(token, header, payload, issuer, key),
-    );
+    return andThen(this.issuers.lookUp(readIssuer(payload)), (issuer) => {
+      checkSignatureLength(alg, signature);
+      const tenant = typeof payload.tid === 'string' ? payload.tid : undefined;
+      const query = { alg, kid: header.kid as string | undefined, issuer: issuer.issuer, tenant };
+      const keys = issuer.keys.keysNow(query) ?? issuer.keys.keys(query);
+      return andThen(
+        andThen(keys, (candidates) => verifyingKey(candidates, signingInput, signature)),
+        (key) => this.accept(token, header, payload, issuer, key, context),
+      );
+    });
   }
 
-  /** A hit skips the signature, never the clock or the key's presence in the issuer's current set. */
-  private fromCache(token: string): AccessToken<Claims> | undefined {
+  /**
+   * A hit skips the signature and the checks that depend on the token alone; never the clock, the audience this
+   * request expects, the key's presence in the issuer's current set, or `validate`.
+   */
+  private fromCache(token: string, context: CallContext): Maybe<AccessToken<Claims>> | undefined {
     const cached = this.cache?.get(token);
     if (!cached) return undefined;
-    checkTimes(cached.times, this.nowSeconds(), this.settings.time);
-    if (cached.issuer.keys.stillTrusts(cached.key)) return cached.token as AccessToken<Claims>;
-    this.cache?.delete(token);
-    return undefined;
+    const verified = cached.token as AccessToken<Claims>;
+    try {
+      checkTimes(cached.times, this.nowSeconds(), this.settings.time);
+      checkAudience(cached.audience, this.audiencePolicy(cached.issuer, context));
+    } catch (error) {
+      vouchedFor(error, verified.claims);
+      throw error;
+    }
+    if (!cached.issuer.keys.stillTrusts(cached.key)) {
+      this.cache?.delete(token);
+      return undefined;
+    }
+    return this.validated(verified, context);
   }
 
   /** After the signature: the claims, then the frozen token, remembered by the cache. */
@@ -196,24 +273,96 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     payload: Record<string, unknown>,
     issuer: TrustedIssuer,
     key: VerificationKey,
-  ): AccessToken<Claims> {
-    const times = readTimeClaims(payload);
-    checkTimes(times, this.nowSeconds(), this.settings.time);
-    const audience = readAudience(payload.aud);
-    checkAudience(audience, issuer.audience);
-    checkClaimTypes(payload, this.settings.header.tokenType);
+    context: CallContext,
+  ): Maybe<AccessToken<Claims>> {
+    const { settings } = this;
+    let times: TimeClaims;
+    let audience: readonly string[] | undefined;
+    try {
+      times = readTimeClaims(payload);
+      checkTimes(times, this.nowSeconds(), settings.time);
+      checkAccessTokenKind(payload);
+      audience = readAudience(payload.aud);
+      checkAudience(audience, this.audiencePolicy(issuer, context));
+      checkClient(clientIdOf(payload), settings.clientIds);
+      checkClaims(payload, { tokenType: settings.header.tokenType, ...settings });
+    } catch (error) {
+      vouchedFor(error, payload);
+      throw error;
+    }
     const verified = freezeToken<Claims>(
       token,
       header as JwsHeader,
       payload as JwtClaims,
       issuer.issuer,
       audience,
+      settings.scopeClaims,
     );
-    this.cache?.set(token, { token: verified, times, issuer, key });
-    return verified;
+    this.cache?.set(token, { token: verified, times, audience, issuer, key });
+    return this.validated(verified, context);
+  }
+
+  /** The application's own check, last, on every use of a token (cache hits too). */
+  private validated(token: AccessToken<Claims>, context: CallContext): Maybe<AccessToken<Claims>> {
+    const validate = this.settings.validate;
+    if (validate === undefined) return token;
+    const refuse = (error: unknown) => {
+      vouchedFor(error, token.claims);
+      throw error;
+    };
+    let verdict: ReturnType<typeof validate>;
+    try {
+      verdict = validate(token as AccessToken<Record<string, unknown>>, context.request);
+    } catch (error) {
+      return refuse(error);
+    }
+    return andThen(verdict, (result) => {
+      if (result === false) return refuse(new AuthError('validation_failed'));
+      if (typeof result === 'string')
+        return refuse(new AuthError('validation_failed', { description: result }));
+      return token;
+    });
+  }
+
+  /** The audience this call expects from this issuer's tokens: per call, per issuer, or the verifier's. */
+  private audiencePolicy(issuer: TrustedIssuer, context: CallContext): AudiencePolicy {
+    const configured = this.settings.audience;
+    if (
+      context.audience === undefined &&
+      (issuer.audience !== undefined || typeof configured !== 'function')
+    ) {
+      let policy = this.staticPolicies.get(issuer);
+      if (!policy) {
+        policy = this.policy(issuer.audience ?? (configured as readonly string[] | undefined) ?? []);
+        this.staticPolicies.set(issuer, policy);
+      }
+      return policy;
+    }
+    if (context.audience !== undefined) return this.policy(context.audience);
+    const request = context.request;
+    if (request === undefined) {
+      fail("verify(): this verifier's audience depends on the request; pass { audience } to verify().");
+    }
+    const resolver = configured as (request: AuthenticateRequest) => string | readonly string[];
+    const accepted = stringList(resolver(request), "the audience function's answer");
+    if (accepted.length === 0) fail("the audience function's answer must name at least one identifier.");
+    return this.policy(accepted);
+  }
+
+  private policy(accepted: readonly string[]): AudiencePolicy {
+    const { audiencePolicy, ignoredAudiences, clientIds } = this.settings;
+    return { accepted, mode: audiencePolicy, ignored: ignoredAudiences, optional: clientIds !== undefined };
   }
 
   private nowSeconds(): number {
     return Math.floor(this.settings.now() / 1000);
   }
+}
+
+/** A per-call `audience`, checked (a programming error throws a `ConfigurationError`). */
+function callAudience(options: VerifyOptions): readonly string[] | undefined {
+  if (options.audience === undefined) return undefined;
+  const audience = stringList(options.audience, 'verify(): audience');
+  if (audience.length === 0) fail('verify(): audience must name at least one identifier.');
+  return audience;
 }

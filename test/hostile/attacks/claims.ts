@@ -78,8 +78,19 @@ export const claimAttacks: Attack[] = [
   // Claim types.
   { name: 'sub as a number', token: (k) => mint(k.ec, { claims: { sub: 42 } }), expect: 'invalid_token' },
   {
-    name: 'scope as an array',
+    // Duende IdentityServer writes scope as a JSON array by default (issue 13).
+    name: 'control: scope as an array of strings',
     token: (k) => mint(k.ec, { claims: { scope: ['orders:read'] } }),
+    expect: 'ok',
+  },
+  {
+    name: 'scope as an array with a non-string member',
+    token: (k) => mint(k.ec, { claims: { scope: ['orders:read', 7] } }),
+    expect: 'invalid_token',
+  },
+  {
+    name: 'scope as a number',
+    token: (k) => mint(k.ec, { claims: { scope: 7 } }),
     expect: 'invalid_token',
   },
   {

@@ -1,11 +1,20 @@
 import { AuthError } from '../errors.js';
 import type { TokenTypePolicy } from './header.js';
 
-/** Claims that, when present, must be strings (RFC 7519 §4.1, RFC 9068 §2.2, RFC 8693 §4.2); `iss` is read first. */
-const STRING_CLAIMS = ['sub', 'client_id', 'jti', 'scope'] as const;
+/** Claims that, when present, must be strings (RFC 7519 §4.1, RFC 9068 §2.2); `iss` is read first. */
+const STRING_CLAIMS = ['sub', 'client_id', 'jti'] as const;
 
 /** RFC 9068 §2.2 claims that `'strict'` requires beyond `iss`, `exp` and `aud` (checked on their own). */
 const RFC9068_REQUIRED = ['sub', 'client_id', 'iat', 'jti'] as const;
+
+/** What the claims are checked against. */
+export interface ClaimPolicy {
+  readonly tokenType: TokenTypePolicy;
+  /** Claims that feed `token.scopes`: each a space-delimited string or an array of strings. */
+  readonly scopeClaims: readonly string[];
+  /** Claims that must be present with exactly these values. */
+  readonly requiredClaims: readonly (readonly [string, string | number | boolean])[];
+}
 
 /** `iss`, which must be present and a string: it decides which keys may check the token. */
 export function readIssuer(payload: Record<string, unknown>): string {
@@ -17,10 +26,11 @@ export function readIssuer(payload: Record<string, unknown>): string {
 }
 
 /**
- * The shape of the claims audguard reads (other than time and audience): string `sub`, `client_id`, `jti` and
- * `scope`, `scp` as a string or an array of strings, and under the `'strict'` type policy the RFC 9068 claims.
+ * The claims audguard reads (other than time and audience) have the right shape — string `sub`, `client_id` and
+ * `jti`; scope claims as strings or arrays of strings — the RFC 9068 claims are there under `'strict'`, and every
+ * required claim has its exact value.
  */
-export function checkClaimTypes(payload: Record<string, unknown>, tokenType: TokenTypePolicy): void {
+export function checkClaims(payload: Record<string, unknown>, policy: ClaimPolicy): void {
   for (const claim of STRING_CLAIMS) {
     if (payload[claim] !== undefined && typeof payload[claim] !== 'string') {
       throw new AuthError('invalid_claim', {
@@ -29,14 +39,16 @@ export function checkClaimTypes(payload: Record<string, unknown>, tokenType: Tok
       });
     }
   }
-  const scp = payload.scp;
-  if (scp !== undefined && typeof scp !== 'string' && !isStringArray(scp)) {
-    throw new AuthError('invalid_claim', {
-      description: 'The token\'s "scp" claim must be a string or an array of strings.',
-      claim: 'scp',
-    });
+  for (const claim of policy.scopeClaims) {
+    const value = payload[claim];
+    if (value !== undefined && typeof value !== 'string' && !isStringArray(value)) {
+      throw new AuthError('invalid_claim', {
+        description: `The token's "${claim}" claim must be a string or an array of strings.`,
+        claim,
+      });
+    }
   }
-  if (tokenType === 'strict') {
+  if (policy.tokenType === 'strict') {
     for (const claim of RFC9068_REQUIRED) {
       if (payload[claim] === undefined) {
         throw new AuthError('missing_claim', {
@@ -44,6 +56,18 @@ export function checkClaimTypes(payload: Record<string, unknown>, tokenType: Tok
           claim,
         });
       }
+    }
+  }
+  for (const [claim, expected] of policy.requiredClaims) {
+    const value = payload[claim];
+    if (value === undefined) {
+      throw new AuthError('missing_claim', { description: `The token has no "${claim}" claim.`, claim });
+    }
+    if (value !== expected) {
+      throw new AuthError('invalid_claim', {
+        description: `The token's "${claim}" claim has another value.`,
+        claim,
+      });
     }
   }
 }

@@ -3,9 +3,16 @@ import { checkScopes, grantedScopes } from './scopes.js';
 
 describe('scopes', () => {
   it('reads scope (space-delimited) and scp (string or array), dropping empty entries', () => {
-    expect([...grantedScopes({ scope: 'a  b', scp: ['c', ''] })]).toEqual(['a', 'b', 'c']);
-    expect([...grantedScopes({ scp: 'd e' })]).toEqual(['d', 'e']);
-    expect([...grantedScopes({})]).toEqual([]);
+    const claims = ['scope', 'scp'];
+    expect([...grantedScopes({ scope: 'a  b', scp: ['c', ''] }, claims)]).toEqual(['a', 'b', 'c']);
+    expect([...grantedScopes({ scp: 'd e' }, claims)]).toEqual(['d', 'e']);
+    expect([...grantedScopes({}, claims)]).toEqual([]);
+  });
+  it('reads a scope array (Duende) and the configured claims only (Auth0 permissions, Entra roles)', () => {
+    expect([...grantedScopes({ scope: ['a', 'b'] }, ['scope'])]).toEqual(['a', 'b']);
+    const claims = { scope: 'openid', permissions: ['orders:read'], roles: ['Orders.Admin'] };
+    expect([...grantedScopes(claims, ['scope', 'permissions'])]).toEqual(['openid', 'orders:read']);
+    expect([...grantedScopes(claims, ['roles'])]).toEqual(['Orders.Admin']);
   });
   it("'all' needs every scope, 'any' one; a refusal is 403 naming what is needed", () => {
     const granted = new Set(['a', 'b']);

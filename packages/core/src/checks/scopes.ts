@@ -4,15 +4,17 @@ import type { JwtClaims } from '../types.js';
 /** How required scopes combine. */
 export type ScopeMatch = 'all' | 'any';
 
-/** The granted scopes: `scope` (space-delimited, RFC 9068 §2.2.3) and `scp` (a string or an array). */
-export function grantedScopes(claims: JwtClaims): Set<string> {
+/**
+ * The granted scopes, from each of `claims` that is present: a space-delimited string (`scope`, RFC 9068 §2.2.3)
+ * or an array of strings (`scp`; Duende's `scope`; Auth0's `permissions`; Entra's `roles`).
+ */
+export function grantedScopes(payload: JwtClaims, claims: readonly string[]): Set<string> {
   const scopes = new Set<string>();
-  const addAll = (values: readonly string[]) => {
-    for (const value of values) if (value) scopes.add(value);
-  };
-  if (typeof claims.scope === 'string') addAll(claims.scope.split(' '));
-  if (typeof claims.scp === 'string') addAll(claims.scp.split(' '));
-  else if (Array.isArray(claims.scp)) addAll(claims.scp);
+  for (const claim of claims) {
+    const value = payload[claim];
+    const values = typeof value === 'string' ? value.split(' ') : Array.isArray(value) ? value : [];
+    for (const scope of values) if (typeof scope === 'string' && scope !== '') scopes.add(scope);
+  }
   return scopes;
 }
 

@@ -1,4 +1,5 @@
 import type { AccessToken, JwsHeader, JwtClaims } from '../types.js';
+import { clientIdOf } from './client.js';
 import { grantedScopes } from './scopes.js';
 
 /** Tokens the verifier produced: adapters and `checkScopes` trust nothing else that looks like one. */
@@ -13,7 +14,8 @@ export function freezeToken<Claims extends object>(
   header: JwsHeader,
   claims: JwtClaims,
   issuer: string,
-  audience: readonly string[],
+  audience: readonly string[] | undefined,
+  scopeClaims: readonly string[],
 ): AccessToken<Claims> {
   const frozen: AccessToken<Claims> = Object.freeze({
     token,
@@ -22,8 +24,8 @@ export function freezeToken<Claims extends object>(
     issuer,
     subject: claims.sub,
     clientId: clientIdOf(claims),
-    audience: Object.freeze([...audience]),
-    scopes: new ReadonlyScopeSet(grantedScopes(claims)),
+    audience: Object.freeze([...(audience ?? [])]),
+    scopes: new ReadonlyScopeSet(grantedScopes(claims, scopeClaims)),
     expiresAt: new Date((claims.exp as number) * 1000),
     issuedAt: claims.iat === undefined ? undefined : new Date(claims.iat * 1000),
   });
@@ -34,12 +36,6 @@ export function freezeToken<Claims extends object>(
 /** Whether `value` is a token this module froze (not a look-alike assembled by application code). */
 export function isVerifiedToken(value: unknown): value is AccessToken<object> {
   return typeof value === 'object' && value !== null && produced.has(value);
-}
-
-/** RFC 9068 `client_id`, else the OpenID Connect `azp` some issuers use instead. */
-function clientIdOf(claims: JwtClaims): string | undefined {
-  if (typeof claims.client_id === 'string') return claims.client_id;
-  return typeof claims.azp === 'string' ? claims.azp : undefined;
 }
 
 /** A Set that cannot be changed after construction (the token object is shared through the cache). */

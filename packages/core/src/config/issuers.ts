@@ -7,34 +7,49 @@ import {
 } from '../lib/crypto.js';
 import type { IssuerOptions, VerifierOptions } from '../options.js';
 import type { JwsAlgorithm } from '../types.js';
-import { absoluteUrl, fail, stringList } from './values.js';
+import { absoluteUrl, checkKnown, fail, stringList } from './values.js';
 
-/** A trusted issuer as configured: its identifier, this API's audience for its tokens, and its key source. */
+/** A trusted issuer as configured: its identifier, its own audience (if any), and its key source. */
 export interface IssuerSettings {
   readonly issuer: string;
-  readonly audience: readonly string[];
+  /** This API's identifiers for this issuer's tokens; `undefined`: the verifier's `audience`. */
+  readonly audience: readonly string[] | undefined;
   readonly source: KeySource;
 }
 
-/** The configured issuers, keyed by identifier, each with an audience and exactly one key source. */
+/** The names an issuer entry may carry. */
+export const ISSUER_OPTIONS = ['issuer', 'jwksUri', 'jwks', 'secret', 'audience'] as const;
+
+export const audienceRequired =
+  "audience is required: set it to this API's resource identifier (e.g. 'https://orders.example.com'); without " +
+  'it any token from the issuer would be accepted, whichever API it was minted for. (For issuers that put no aud ' +
+  'in access tokens, such as AWS Cognito, set clientId instead.)';
+
+/**
+ * The statically configured issuers, keyed by identifier, each with exactly one key source; none with a resolver.
+ * `hasAudience`: the verifier has a default audience, or a client list for issuers without `aud`.
+ */
 export function resolveIssuers(
   options: VerifierOptions,
   algorithms: ReadonlySet<JwsAlgorithm>,
+  hasAudience: boolean,
 ): Map<string, IssuerSettings> {
-  const defaultAudience =
-    options.audience === undefined ? undefined : stringList(options.audience, 'audience');
   const issuers = new Map<string, IssuerSettings>();
-  for (const entry of issuerEntries(options)) {
-    const issuer = checkIssuer(entry.issuer);
-    if (issuers.has(issuer)) fail(`issuer ${JSON.stringify(issuer)} is configured twice.`);
-    const audience = entry.audience === undefined ? defaultAudience : stringList(entry.audience, 'audience');
-    if (audience === undefined || audience.length === 0) {
+  if (typeof options.issuer === 'function') {
+    if (options.jwksUri !== undefined || options.jwks !== undefined || options.secret !== undefined) {
       fail(
-        `audience is required: set it to this API's resource identifier (e.g. 'https://orders.example.com'); ` +
-          'without it any token from the issuer would be accepted, whichever API it was minted for.',
+        'jwksUri, jwks and secret at the top level apply to one issuer; a resolver returns them per issuer.',
       );
     }
-    issuers.set(issuer, { issuer, audience, source: keySource(entry, issuer, algorithms) });
+    if (!hasAudience) fail(audienceRequired);
+    return issuers;
+  }
+  const entries = issuerEntries(options);
+  for (const [i, entry] of entries.entries()) {
+    const settings = issuerSettings(entry, algorithms, entries.length > 1 ? `issuer[${i}]` : 'issuer');
+    if (issuers.has(settings.issuer)) fail(`issuer ${JSON.stringify(settings.issuer)} is configured twice.`);
+    if (settings.audience === undefined && !hasAudience) fail(audienceRequired);
+    issuers.set(settings.issuer, settings);
   }
   const hasSecret = [...issuers.values()].some((i) => i.source.kind === 'secret');
   for (const alg of algorithms) {
@@ -43,6 +58,21 @@ export function resolveIssuers(
     }
   }
   return issuers;
+}
+
+/** One issuer entry checked: known option names, a valid identifier, its audience, exactly one key source. */
+export function issuerSettings(
+  entry: IssuerOptions,
+  algorithms: ReadonlySet<JwsAlgorithm>,
+  where: string,
+): IssuerSettings {
+  if (typeof entry !== 'object' || entry === null)
+    fail(`${where}: each issuer must be a string or an object.`);
+  checkKnown(entry, ISSUER_OPTIONS, where);
+  const issuer = checkIssuer(entry.issuer);
+  const audience = entry.audience === undefined ? undefined : stringList(entry.audience, `${where}.audience`);
+  if (audience?.length === 0) fail(`${where}.audience must name at least one identifier.`);
+  return { issuer, audience, source: keySource(entry, issuer, algorithms) };
 }
 
 /** The `algorithms` allow-list: asymmetric by default, never `none`, never HS* mixed with asymmetric. */
@@ -74,8 +104,8 @@ function issuerEntries(options: VerifierOptions): IssuerOptions[] {
   if (raw === undefined || (Array.isArray(raw) && raw.length === 0)) {
     fail("issuer is required: the authorization server's issuer identifier, e.g. 'https://as.example.com'.");
   }
-  const entries: IssuerOptions[] = (Array.isArray(raw) ? raw : [raw]).map((entry: string | IssuerOptions) =>
-    typeof entry === 'string' ? { issuer: entry } : entry,
+  const entries: IssuerOptions[] = (Array.isArray(raw) ? raw : [raw]).map((entry: unknown) =>
+    typeof entry === 'string' ? { issuer: entry } : (entry as IssuerOptions),
   );
   const { jwksUri, jwks, secret } = options;
   if (jwksUri === undefined && jwks === undefined && secret === undefined) return entries;

@@ -3,17 +3,46 @@ import type { TimePolicy } from '../checks/time.js';
 import type { BearerMethods } from '../extract.js';
 import type { KeySetSettings } from '../keys/index.js';
 import { backendAvailable, defaultBackend } from '../lib/crypto.js';
-import type { VerifierOptions } from '../options.js';
+import { isScopeToken } from '../lib/scope-token.js';
+import type {
+  AudienceResolver,
+  CacheOptions,
+  IssuerCacheOptions,
+  IssuerResolver,
+  JwksOptions,
+  TokenValidator,
+  VerifierOptions,
+} from '../options.js';
 import type { ChallengeOptions } from '../render.js';
-import { type IssuerSettings, resolveAlgorithms, resolveIssuers } from './issuers.js';
-import { absoluteUrl, fail, nonNegative, oneOf, positive } from './values.js';
+import { audienceRequired, type IssuerSettings, resolveAlgorithms, resolveIssuers } from './issuers.js';
+import {
+  absoluteUrl,
+  checkKnown,
+  fail,
+  nonNegative,
+  oneOf,
+  optionObject,
+  positive,
+  stringList,
+} from './values.js';
 
 /** Every verifier option checked, with its default applied. */
 export interface VerifierSettings {
+  /** Statically configured issuers (empty with a resolver). */
   readonly issuers: ReadonlyMap<string, IssuerSettings>;
+  readonly resolver:
+    | { readonly resolve: IssuerResolver; readonly cache: Required<IssuerCacheOptions> }
+    | undefined;
+  /** The default audience: identifiers, a per-request function, or none (clientId mode, or per-issuer only). */
+  readonly audience: readonly string[] | AudienceResolver | undefined;
+  readonly audiencePolicy: 'any' | 'exclusive';
+  readonly ignoredAudiences: ReadonlySet<string>;
+  readonly clientIds: ReadonlySet<string> | undefined;
+  readonly requiredClaims: readonly (readonly [string, string | number | boolean])[];
+  readonly scopeClaims: readonly string[];
+  readonly validate: TokenValidator | undefined;
   readonly header: HeaderPolicy;
   readonly time: TimePolicy;
-  readonly audiencePolicy: 'any' | 'exclusive';
   readonly maxTokenLength: number;
   readonly bearerMethods: BearerMethods;
   readonly keySets: KeySetSettings;
@@ -24,21 +53,82 @@ export interface VerifierSettings {
   readonly now: () => number;
 }
 
+/** Every option `createVerifier` reads; anything else is a typo. */
+export const VERIFIER_OPTIONS = [
+  'issuer',
+  'issuerCache',
+  'audience',
+  'ignoredAudiences',
+  'clientId',
+  'requiredClaims',
+  'validate',
+  'scopeClaims',
+  'jwksUri',
+  'jwks',
+  'secret',
+  'audiencePolicy',
+  'algorithms',
+  'tokenType',
+  'clockTolerance',
+  'maxTokenAge',
+  'maxTokenLength',
+  'bearerMethods',
+  'jwksOptions',
+  'cache',
+  'realm',
+  'resourceMetadata',
+  'cryptoBackend',
+  'clock',
+] as const satisfies readonly (keyof VerifierOptions)[];
+
+const JWKS_OPTIONS = [
+  'timeoutMs',
+  'maxBytes',
+  'maxAgeMs',
+  'cooldownMs',
+  'staleIfErrorMs',
+  'errorBackoffMs',
+  'fetch',
+] as const satisfies readonly (keyof JwksOptions)[];
+const CACHE_OPTIONS = ['max'] as const satisfies readonly (keyof CacheOptions)[];
+const ISSUER_CACHE_OPTIONS = [
+  'max',
+  'ttlMs',
+  'negativeTtlMs',
+] as const satisfies readonly (keyof IssuerCacheOptions)[];
+
 /** Checks `options` once, with messages that say what to fix, and applies the documented defaults. */
 export function resolveSettings(options: VerifierOptions): VerifierSettings {
   if (typeof options !== 'object' || options === null) fail('createVerifier() needs an options object.');
+  checkKnown(options, VERIFIER_OPTIONS, 'createVerifier()');
 
+  const audience = resolveAudience(options.audience);
+  const clientIds =
+    options.clientId === undefined ? undefined : new Set(stringList(options.clientId, 'clientId'));
   const algorithms = resolveAlgorithms(options.algorithms);
-  const issuers = resolveIssuers(options, algorithms);
-  const jwks = options.jwksOptions ?? {};
+  const issuers = resolveIssuers(options, algorithms, audience !== undefined || clientIds !== undefined);
+  const jwks = optionObject(options.jwksOptions, JWKS_OPTIONS, 'jwksOptions');
   const backend = options.cryptoBackend ?? defaultBackend;
   if (!backendAvailable(backend)) fail(`cryptoBackend '${backend}' is not available in this runtime.`);
   const fetchImpl = jwks.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') fail('no fetch is available: pass jwksOptions.fetch.');
   const now = options.clock ?? Date.now;
+  if (typeof now !== 'function') fail('clock must be a function returning milliseconds.');
+  const cache = options.cache === false ? false : optionObject(options.cache, CACHE_OPTIONS, 'cache');
+  const bearer = optionObject(options.bearerMethods, ['body', 'query'], 'bearerMethods');
 
   return {
     issuers,
+    resolver: resolveResolver(options),
+    audience,
+    audiencePolicy: oneOf(options.audiencePolicy ?? 'any', ['any', 'exclusive'], 'audiencePolicy'),
+    ignoredAudiences: new Set(
+      options.ignoredAudiences === undefined ? [] : stringList(options.ignoredAudiences, 'ignoredAudiences'),
+    ),
+    clientIds,
+    requiredClaims: resolveRequiredClaims(options.requiredClaims),
+    scopeClaims: resolveScopeClaims(options.scopeClaims),
+    validate: optionalFunction(options.validate, 'validate'),
     header: {
       algorithms,
       tokenType: oneOf(options.tokenType ?? 'default', ['default', 'strict'], 'tokenType'),
@@ -48,12 +138,8 @@ export function resolveSettings(options: VerifierOptions): VerifierSettings {
       maxTokenAge:
         options.maxTokenAge === undefined ? undefined : positive(options.maxTokenAge, 'maxTokenAge'),
     },
-    audiencePolicy: oneOf(options.audiencePolicy ?? 'any', ['any', 'exclusive'], 'audiencePolicy'),
     maxTokenLength: positive(options.maxTokenLength ?? 8192, 'maxTokenLength'),
-    bearerMethods: {
-      body: options.bearerMethods?.body ?? false,
-      query: options.bearerMethods?.query ?? false,
-    },
+    bearerMethods: { body: bearer.body === true, query: bearer.query === true },
     keySets: {
       fetch: fetchImpl,
       timeoutMs: positive(jwks.timeoutMs ?? 5000, 'jwksOptions.timeoutMs'),
@@ -65,7 +151,7 @@ export function resolveSettings(options: VerifierOptions): VerifierSettings {
       backend,
       now,
     },
-    cacheMax: options.cache === false ? 0 : positive(options.cache?.max ?? 10_000, 'cache.max'),
+    cacheMax: cache === false ? 0 : positive(cache.max ?? 10_000, 'cache.max'),
     challenge: {
       ...(options.realm === undefined ? {} : { realm: options.realm }),
       ...(options.resourceMetadata === undefined
@@ -74,4 +160,54 @@ export function resolveSettings(options: VerifierOptions): VerifierSettings {
     },
     now,
   };
+}
+
+function resolveAudience(value: VerifierOptions['audience']): VerifierSettings['audience'] {
+  if (value === undefined || typeof value === 'function') return value;
+  const audience = stringList(value, 'audience');
+  if (audience.length === 0) fail(audienceRequired);
+  return audience;
+}
+
+function resolveResolver(options: VerifierOptions): VerifierSettings['resolver'] {
+  const resolve = options.issuer;
+  if (typeof resolve !== 'function') {
+    if (options.issuerCache !== undefined)
+      fail('issuerCache applies to an issuer resolver (issuer: (iss) => …).');
+    return undefined;
+  }
+  const cache = optionObject(options.issuerCache, ISSUER_CACHE_OPTIONS, 'issuerCache');
+  return {
+    resolve,
+    cache: {
+      max: positive(cache.max ?? 1000, 'issuerCache.max'),
+      ttlMs: positive(cache.ttlMs ?? 600_000, 'issuerCache.ttlMs'),
+      negativeTtlMs: positive(cache.negativeTtlMs ?? 60_000, 'issuerCache.negativeTtlMs'),
+    },
+  };
+}
+
+function resolveRequiredClaims(value: VerifierOptions['requiredClaims']): VerifierSettings['requiredClaims'] {
+  if (value === undefined) return [];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail("requiredClaims must be an object of exact claim values, e.g. { token_use: 'access' }.");
+  }
+  return Object.entries(value).map(([claim, expected]) => {
+    if (!['string', 'number', 'boolean'].includes(typeof expected)) {
+      fail(`requiredClaims.${claim} must be a string, a number or a boolean (the exact value required).`);
+    }
+    return [claim, expected] as const;
+  });
+}
+
+function resolveScopeClaims(value: VerifierOptions['scopeClaims']): readonly string[] {
+  if (value === undefined) return ['scope', 'scp'];
+  const claims = stringList(value, 'scopeClaims');
+  if (claims.length === 0 || !claims.every(isScopeToken)) fail('scopeClaims must name at least one claim.');
+  return claims;
+}
+
+function optionalFunction<T>(value: T | undefined, name: string): T | undefined {
+  if (value !== undefined && typeof value !== 'function') fail(`${name} must be a function.`);
+  return value;
 }

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors.js';
+import { unknownOption } from '../lib/known-options.js';
 
 /** Throws the {@link ConfigurationError} that says what to fix. */
 export function fail(message: string): never {
@@ -40,5 +41,24 @@ export function positive(value: unknown, name: string): number {
 export function nonNegative(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
     fail(`${name} must be a number ≥ 0.`);
+  return value;
+}
+
+/** Refuses option names nobody reads, naming the closest known one (a typo must not pass silently). */
+export function checkKnown(options: object, known: readonly string[], where: string): void {
+  const message = unknownOption(options, known, where);
+  if (message !== undefined) fail(message);
+}
+
+/** An optional object of options: `undefined` or a plain object whose names are all known. */
+export function optionObject<T extends object>(
+  value: T | undefined,
+  known: readonly string[],
+  where: string,
+): Partial<T> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    fail(`${where} must be an object.`);
+  checkKnown(value, known, where);
   return value;
 }

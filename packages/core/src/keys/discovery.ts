@@ -1,4 +1,5 @@
 import type { VerificationKey } from '../lib/crypto.js';
+import { publishKeys, reportKeysFailure } from '../lib/diagnostics.js';
 import { FetchError, type FetchJsonOptions, fetchJson } from '../lib/fetch-json.js';
 import { wellKnownUrl } from '../lib/well-known.js';
 import { type KeyQuery, type KeySet, type KeySetSettings, keysUnavailable, SingleFlight } from './key-set.js';
@@ -48,7 +49,15 @@ export class DiscoveredKeySet implements KeySet {
     remoteFor: (jwksUri: string) => KeySet,
   ) {
     this.discovery = new SingleFlight(async () => {
-      this.remote = remoteFor(await discoverJwksUri(issuer, settings));
+      let jwksUri: string;
+      try {
+        jwksUri = await discoverJwksUri(issuer, settings);
+      } catch (error) {
+        reportKeysFailure('discovery_failed', issuer, error);
+        throw error;
+      }
+      publishKeys(() => ({ type: 'discovered', url: issuer, jwksUri }));
+      this.remote = remoteFor(jwksUri);
       return this.remote;
     }, settings.now);
   }

@@ -3,10 +3,14 @@ import type { CryptoBackend, VerificationKey } from '../lib/crypto.js';
 import type { FetchJsonOptions } from '../lib/fetch-json.js';
 import type { JwsAlgorithm } from '../types.js';
 
-/** What a token asks of a key set: keys for its `alg`, and its `kid` when it names one. */
+/** What a token asks of a key set: keys for its `alg`, its `kid` when it names one, for its issuer. */
 export interface KeyQuery {
   readonly alg: JwsAlgorithm;
   readonly kid: string | undefined;
+  /** The token's `iss`: a published key that names an `issuer` checks that issuer's tokens only. */
+  readonly issuer?: string;
+  /** The token's `tid` (Microsoft Entra ID), substituted for `{tenantid}` in a key's `issuer`. */
+  readonly tenant?: string | undefined;
 }
 
 /**

@@ -23,8 +23,11 @@ export class LocalKeySet implements KeySet {
   }
 
   /** The published keys that may check a token for `query`. */
-  select({ alg, kid }: KeyQuery): JsonWebKey[] {
-    return this.jwks.filter((jwk) => (kid === undefined || jwk.kid === kid) && keyFits(jwk, alg));
+  select(query: KeyQuery): JsonWebKey[] {
+    const { alg, kid } = query;
+    return this.jwks.filter(
+      (jwk) => (kid === undefined || jwk.kid === kid) && keyFits(jwk, alg) && keyOfIssuer(jwk, query),
+    );
   }
 
   /** Whether any published key carries `kid`, fitting or not. */
@@ -84,6 +87,18 @@ export class LocalKeySet implements KeySet {
     }
     return imported;
   }
+}
+
+/**
+ * Whether a key may check a token of the query's issuer. Microsoft Entra ID publishes one key set for every tenant
+ * and scopes some keys to one tenant with an `issuer` member, `{tenantid}` standing for the token's `tid`: such a
+ * key checks that issuer's tokens only. Keys without `issuer` serve every issuer of the set.
+ */
+function keyOfIssuer(jwk: JsonWebKey, { issuer, tenant }: KeyQuery): boolean {
+  if (jwk.issuer === undefined || issuer === undefined) return true;
+  if (typeof jwk.issuer !== 'string') return false;
+  const expected = tenant === undefined ? jwk.issuer : jwk.issuer.replaceAll('{tenantid}', tenant);
+  return expected === issuer;
 }
 
 const fingerprints = new WeakMap<JsonWebKey, string>();

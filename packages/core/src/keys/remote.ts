@@ -1,4 +1,5 @@
 import type { VerificationKey } from '../lib/crypto.js';
+import { publishKeys, reportKeysFailure } from '../lib/diagnostics.js';
 import { FetchError, fetchJson } from '../lib/fetch-json.js';
 import type { JsonWebKey } from '../types.js';
 import {
@@ -30,7 +31,14 @@ export class RemoteKeySet implements KeySet {
     readonly url: string,
     private readonly settings: KeySetSettings,
   ) {
-    this.fetches = new SingleFlight(() => this.load(), settings.now);
+    this.fetches = new SingleFlight(
+      () =>
+        this.load().catch((error: unknown) => {
+          reportKeysFailure('fetch_failed', url, error);
+          throw error;
+        }),
+      settings.now,
+    );
   }
 
   keysNow(query: KeyQuery): readonly VerificationKey[] | undefined {
@@ -123,6 +131,7 @@ export class RemoteKeySet implements KeySet {
     );
     const loaded = { set: new LocalKeySet(jwks, this.settings.backend), fetchedAt: this.settings.now() };
     this.current = loaded;
+    publishKeys(() => ({ type: 'fetched', url: this.url, keys: jwks.length }));
     return loaded;
   }
 }
