@@ -283,7 +283,7 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
 
 // ---- A store that can hold an operation ----------------------------------------------------------------------
 
-type Op = 'get' | 'set' | 'consume' | 'delete';
+type Op = 'get' | 'set' | 'consume' | 'delete' | 'increment';
 
 export interface Gate {
   /** Resolves when an operation reached the gate (and is now held). */
@@ -339,6 +339,11 @@ export class GatedStore implements Store {
   async consume(key: string): Promise<string | undefined> {
     await this.#pass('consume', key);
     return this.inner.consume(key);
+  }
+
+  async increment(key: string, ttlSeconds: number): Promise<number> {
+    await this.#pass('increment', key);
+    return this.inner.increment(key, ttlSeconds);
   }
 
   async delete(key: string): Promise<void> {

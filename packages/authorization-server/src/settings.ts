@@ -59,7 +59,13 @@ export interface Settings {
 const algorithms: readonly SigningAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
 /** The store methods the server calls; a configured store must have them all. */
-const STORE_METHODS = ['set', 'get', 'consume', 'delete'] as const satisfies readonly (keyof Store)[];
+const STORE_METHODS = [
+  'set',
+  'get',
+  'consume',
+  'delete',
+  'increment',
+] as const satisfies readonly (keyof Store)[];
 
 function checkStore(config: AuthorizationServerConfig, now: () => number): Store {
   const store = config.store ?? new MemoryStore({ now });

@@ -37,6 +37,14 @@ export interface Store {
   consume(key: string): Promise<string | undefined>;
   /** Deletes `key`; deleting a missing key is not an error (Redis: `DEL`). */
   delete(key: string): Promise<void>;
+  /**
+   * Adds one to the counter under `key` and returns the new count, atomically: of n concurrent calls on a fresh key,
+   * across every instance, the answers are exactly 1…n. A missing (or expired) key starts at 1 and expires
+   * `ttlSeconds` (a whole number > 0) after that first increment; later increments do not extend it — so a window
+   * of attempts closes on time however many attempts arrive. Attempt limits and back-off rest on it (Redis: one
+   * Lua script doing `INCR` and, when the result is 1, `EXPIRE`).
+   */
+  increment(key: string, ttlSeconds: number): Promise<number>;
 }
 
 /** Options of {@link MemoryStore}. */
@@ -108,6 +116,16 @@ export class MemoryStore implements Store {
   /** {@inheritDoc Store.delete} */
   async delete(key: string): Promise<void> {
     this.#entries.delete(key);
+  }
+
+  /** {@inheritDoc Store.increment} */
+  async increment(key: string, ttlSeconds: number): Promise<number> {
+    // Read and write in one synchronous step, as consume does.
+    const entry = this.#live(key);
+    const count = entry === undefined ? 1 : (Number(entry.value) || 0) + 1;
+    const expiresAt = entry?.expiresAt ?? this.#now() + ttlSeconds * 1000;
+    this.#entries.set(key, { value: String(count), expiresAt });
+    return count;
   }
 
   /** Removes every expired entry now. */

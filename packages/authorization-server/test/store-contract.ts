@@ -120,6 +120,26 @@ export function describeStoreContract(name: string, make: () => StoreHarness | P
       expect(results.filter((value) => value === undefined)).toHaveLength(19);
     });
 
+    it('increment counts from 1, and of 20 concurrent increments the answers are exactly 1…20', async () => {
+      const { store } = await harness();
+      const k = key('attempts');
+      expect(await store.increment(k, 60)).toBe(1);
+      expect(await store.increment(k, 60)).toBe(2);
+      const fresh = key('attempts');
+      const counts = await Promise.all(Array.from({ length: 20 }, () => store.increment(fresh, 60)));
+      expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    });
+
+    it('an increment window expires ttl after the first increment; later ones do not extend it', async () => {
+      const { store, advance } = await harness();
+      const k = key('attempts');
+      await store.increment(k, 2);
+      await advance(1);
+      expect(await store.increment(k, 2)).toBe(2);
+      await advance(1.5);
+      expect(await store.increment(k, 2)).toBe(1);
+    });
+
     it('delete removes a key, and deleting a missing key is no error', async () => {
       const { store } = await harness();
       const k = key();

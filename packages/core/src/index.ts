@@ -43,6 +43,7 @@ export type {
   VerifierOptions,
 } from './options.js';
 export { type AuthErrorResponse, type ChallengeOptions, renderAuthError } from './render.js';
+export { MemoryReplayCache, type MemoryReplayCacheOptions, type ReplayCache } from './replay-cache.js';
 export type { AccessToken, JsonWebKey, JsonWebKeySet, JwsAlgorithm, JwsHeader, JwtClaims } from './types.js';
 export {
   type AuthenticateOptions,

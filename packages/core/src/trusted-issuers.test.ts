@@ -121,6 +121,30 @@ describe('issuer resolver', () => {
     expect(calls).toHaveLength(1010);
   });
 
+  it('forgets answers after their time to live, refusals sooner', async () => {
+    server.route('/common/keys', json({ keys: [key.jwk] }));
+    let now = Date.now();
+    const { resolve, calls } = tenantResolver([TENANT_A]);
+    const v = createVerifier({
+      issuer: resolve,
+      audience: AUDIENCE,
+      clock: () => now,
+      issuerCache: { ttlMs: 10_000, negativeTtlMs: 1_000 },
+      cache: false,
+    });
+    const trusted = await entraToken(key, TENANT_A);
+    const refused = await entraToken(key, TENANT_B);
+    await v.verify(trusted);
+    await refusal(v.verify(refused));
+    now += 1_001;
+    await v.verify(trusted);
+    await refusal(v.verify(refused));
+    expect(calls).toEqual([tenantIssuer(TENANT_A), tenantIssuer(TENANT_B), tenantIssuer(TENANT_B)]);
+    now += 9_000;
+    await v.verify(trusted);
+    expect(calls.filter((iss) => iss === tenantIssuer(TENANT_A))).toHaveLength(2);
+  });
+
   it('asks the resolver once for concurrent tokens of one new issuer', async () => {
     server.route('/common/keys', json({ keys: [key.jwk] }));
     const { resolve, calls } = tenantResolver([TENANT_A]);

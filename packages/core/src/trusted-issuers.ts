@@ -35,8 +35,8 @@ export class TrustedIssuers {
     if (resolver) {
       const perf = { now: settings.now };
       const { max, ttlMs, negativeTtlMs } = resolver.cache;
-      this.resolved = new LRUCache({ max, ttl: ttlMs, perf });
-      this.refused = new LRUCache({ max, ttl: negativeTtlMs, perf });
+      this.resolved = new LRUCache({ max, ttl: ttlMs, ttlResolution: 0, perf });
+      this.refused = new LRUCache({ max, ttl: negativeTtlMs, ttlResolution: 0, perf });
     }
   }
 

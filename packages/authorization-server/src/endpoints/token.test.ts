@@ -254,6 +254,7 @@ describe('unexpected failures', () => {
       get: () => Promise.reject(new Error('redis://admin:hunter2@db is down')),
       consume: () => Promise.reject(new Error('redis://admin:hunter2@db is down')),
       delete: () => Promise.reject(new Error('redis://admin:hunter2@db is down')),
+      increment: () => Promise.reject(new Error('redis://admin:hunter2@db is down')),
     };
     const as = await create({ store: broken });
     const res = await post(as, '/token', { grant_type: 'refresh_token', refresh_token: 'x' }, [
