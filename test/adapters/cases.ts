@@ -211,9 +211,27 @@ export const CASES: readonly Case[] = [
     expect: ok(alice(['orders:read'])),
   },
   {
-    name: 'anonymous allowed, then requireScopes: no token → 401 with no error attribute',
+    // MCP 2026-07-28: a 401 names the scopes the route needs, so the client asks for them at once.
+    name: 'anonymous allowed, then requireScopes: no token → 401 with no error attribute, naming the scope',
     request: () => get('/optional/orders'),
-    expect: refused({}),
+    expect: refused({ scope: 'orders:read' }),
+  },
+  // Attacker review (issue 15, finding 7): only tokens the verifier produced count.
+  {
+    name: 'requireScopes refuses a look-alike token that application code set, with 401 invalid_token',
+    request: () => get('/forged'),
+    expect: refused({ code: 'invalid_token' }),
+  },
+  // MCP 2026-07-28: one 403 names every scope the operation needs (the guard's and the route's).
+  {
+    name: "a route's 403 names the guard's scopes and its own in one challenge",
+    request: (t) => get('/mcp/write', bearer(t.mcp)),
+    expect: refused({ code: 'insufficient_scope', scope: 'orders:read orders:write', mcp: true }),
+  },
+  {
+    name: 'impliedScopes: a broader scope satisfies the narrower ones (orders:admin → orders:read)',
+    request: (t) => get('/implied', bearer(t.admin)),
+    expect: ok(alice(['orders:admin', 'orders:read', 'orders:write'])),
   },
   // Audience policy.
   {
@@ -267,14 +285,14 @@ export const CASES: readonly Case[] = [
     expect: { status: 404 },
   },
   {
-    name: 'resource_metadata: no token → 401 challenge naming the metadata document',
+    name: 'resource_metadata: no token → 401 challenge naming the metadata document and the guard’s scope',
     request: () => get('/mcp'),
-    expect: refused({ mcp: true }),
+    expect: refused({ scope: 'orders:read', mcp: true }),
   },
   {
-    name: 'resource_metadata: a bad token → 401 invalid_token naming the metadata document',
+    name: 'resource_metadata: a bad token → 401 invalid_token naming the metadata document and the scope',
     request: (t) => get('/mcp', bearer(t.readOnly)),
-    expect: refused({ code: 'invalid_token', mcp: true }),
+    expect: refused({ code: 'invalid_token', scope: 'orders:read', mcp: true }),
   },
   {
     name: 'resource_metadata and guard-level scopes: 403 names the scope and the metadata document',

@@ -1,11 +1,18 @@
 import { createServer, IncomingMessage } from 'node:http';
 import * as adapter from '@audguard/express';
 import { guard, protectedResource, requireAnyScope, requireScopes } from '@audguard/express';
-import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { runAdapterCases, runSetupCases } from './cases.js';
-import { appRendering, echo, type Fixture, RENDERED_BY_APP, type TestClaims } from './fixture.js';
+import {
+  appRendering,
+  echo,
+  type Fixture,
+  LOOKALIKE_TOKEN,
+  RENDERED_BY_APP,
+  type TestClaims,
+} from './fixture.js';
 import { nodeTarget } from './transport.js';
 
 /** The route table of cases.ts, in Express. */
@@ -27,6 +34,13 @@ function app(f: Fixture): express.Express {
   app.get('/exclusive', guard(f.exclusive), reply);
   app.get('/down', guard(f.down), reply);
   app.get('/mcp', guard(f.mcp, { scopes: ['orders:read'] }), reply);
+  app.get('/mcp/write', guard(f.mcp, { scopes: ['orders:read'] }), requireScopes('orders:write'), reply);
+  app.get('/implied', guard(f.implied), requireScopes('orders:read'), reply);
+  const forge: RequestHandler = (req, _res, next) => {
+    req.auth = LOOKALIKE_TOKEN;
+    next();
+  };
+  app.get('/forged', optional, forge, requireScopes('orders:admin'), reply);
   app.post('/form', express.urlencoded({ extended: false }), guard(f.form), reply);
   app.get('/custom', appRendered, reply);
   app.get('/custom/admin', appRendered, requireScopes('orders:admin'), reply);

@@ -39,7 +39,8 @@ export type TokenName =
   | 'wrongIssuer'
   | 'shared'
   | 'mcp'
-  | 'mcpProfileOnly';
+  | 'mcpProfileOnly'
+  | 'admin';
 
 export type Tokens = Readonly<Record<TokenName, string>>;
 
@@ -53,6 +54,8 @@ export interface Fixture {
   exclusive: VerifierOptions;
   /** For `MCP_RESOURCE`, with `resourceMetadata` so every challenge names the metadata document. */
   mcp: Verifier<TestClaims>;
+  /** Like `main`, with a scope hierarchy: `orders:admin` implies `orders:write`, which implies `orders:read`. */
+  implied: Verifier<TestClaims>;
   /** Its issuer's `jwksUri` is a closed loopback port: keys can never be had. */
   down: Verifier<TestClaims>;
   /** A verifier that fails with a plain `Error('boom')`: adapters must pass it on, never turn it into a 401. */
@@ -86,6 +89,7 @@ export async function createFixture(): Promise<Fixture> {
     shared: await mint({ aud: [AUDIENCE, OTHER_AUDIENCE], scope: 'orders:read' }),
     mcp: await mint({ aud: MCP_RESOURCE, scope: 'orders:read' }),
     mcpProfileOnly: await mint({ aud: MCP_RESOURCE, scope: 'profile' }),
+    admin: await mint({ scope: 'orders:admin' }),
   };
 
   const base = { issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [jwk] } } satisfies VerifierOptions;
@@ -96,6 +100,10 @@ export async function createFixture(): Promise<Fixture> {
     form: createVerifier<TestClaims>({ ...base, bearerMethods: { body: true } }),
     exclusive: { ...base, audiencePolicy: 'exclusive' },
     mcp: createVerifier<TestClaims>({ ...base, audience: MCP_RESOURCE, resourceMetadata: MCP_METADATA_URL }),
+    implied: createVerifier<TestClaims>({
+      ...base,
+      impliedScopes: { 'orders:admin': ['orders:write'], 'orders:write': ['orders:read'] },
+    }),
     down: createVerifier<TestClaims>({
       issuer: ISSUER,
       audience: AUDIENCE,
@@ -122,6 +130,20 @@ function brokenVerifier(main: Verifier<TestClaims>): Verifier<TestClaims> {
     [Symbol.for('audguard.verifier')]: { authenticateNow: boom },
   });
 }
+
+/**
+ * What buggy (or hostile) application code might put where the guard puts the token: an object shaped like a
+ * verified token, granting everything, that no verifier produced.
+ */
+export const LOOKALIKE_TOKEN = Object.freeze({
+  token: 'forged',
+  issuer: ISSUER,
+  subject: 'admin',
+  clientId: 'web-app',
+  audience: [AUDIENCE],
+  scopes: new Set(['orders:read', 'orders:write', 'orders:admin']),
+  claims: { tenant: 'acme' },
+}) as unknown as AccessToken<TestClaims>;
 
 /** What every test route answers: the parts of the token a handler would use (or that there was none). */
 export function echo(auth: AccessToken | undefined) {

@@ -8,7 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { describe, expect, it } from 'vitest';
 import { runAdapterCases, runSetupCases } from './cases.js';
-import { appRendering, echo, type Fixture, RENDERED_BY_APP } from './fixture.js';
+import { appRendering, echo, type Fixture, LOOKALIKE_TOKEN, RENDERED_BY_APP } from './fixture.js';
 import { fetchTarget, nodeTarget } from './transport.js';
 
 /** The route table of cases.ts, in Hono. */
@@ -43,6 +43,18 @@ function app(f: Fixture): Hono {
   app.get('/exclusive', guard(f.exclusive), reply);
   app.get('/down', guard(f.down), reply);
   app.get('/mcp', guard(f.mcp, { scopes: ['orders:read'] }), reply);
+  app.get('/mcp/write', guard(f.mcp, { scopes: ['orders:read'] }), requireScopes('orders:write'), reply);
+  app.get('/implied', guard(f.implied), requireScopes('orders:read'), reply);
+  app.get(
+    '/forged',
+    optional,
+    async (c, next) => {
+      c.set('auth', LOOKALIKE_TOKEN);
+      await next();
+    },
+    requireScopes('orders:admin'),
+    reply,
+  );
   app.post('/form', guard(f.form), reply);
   app.route('/custom', custom);
   app.get('/broken', guard(f.broken), reply);

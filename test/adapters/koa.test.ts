@@ -4,7 +4,7 @@ import { guard, protectedResource, requireAnyScope, requireScopes } from '@audgu
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
 import { runAdapterCases, runSetupCases } from './cases.js';
-import { appRendering, echo, type Fixture, RENDERED_BY_APP } from './fixture.js';
+import { appRendering, echo, type Fixture, LOOKALIKE_TOKEN, RENDERED_BY_APP } from './fixture.js';
 import { nodeTarget } from './transport.js';
 
 /** The route table of cases.ts, in Koa with @koa/router. */
@@ -27,6 +27,18 @@ function app(f: Fixture): Koa {
   router.get('/exclusive', guard(f.exclusive), reply);
   router.get('/down', guard(f.down), reply);
   router.get('/mcp', guard(f.mcp, { scopes: ['orders:read'] }), reply);
+  router.get('/mcp/write', guard(f.mcp, { scopes: ['orders:read'] }), requireScopes('orders:write'), reply);
+  router.get('/implied', guard(f.implied), requireScopes('orders:read'), reply);
+  router.get(
+    '/forged',
+    optional,
+    async (ctx, next) => {
+      ctx.state.auth = LOOKALIKE_TOKEN;
+      await next();
+    },
+    requireScopes('orders:admin'),
+    reply,
+  );
   router.post('/form', formBody, guard(f.form), reply);
   router.get('/custom', appRendered, reply);
   router.get('/custom/admin', appRendered, requireScopes('orders:admin'), reply);

@@ -176,6 +176,30 @@ export function authenticateNow<Claims extends object>(
   return brand.authenticateNow(request, options) as Maybe<AccessToken<Claims> | undefined>;
 }
 
+/**
+ * What `requireScopes` / `requireAnyScope` decide, for adapter authors: the route's scopes on the token the guard
+ * set. Only a token the guard's verifier produced counts (a look-alike object assigned by application code is
+ * refused with 401 `unverified_token`); no token at all is 401 with the scopes named; missing scopes are 403 naming
+ * every scope the operation needs — the guard's own and the route's — so a client re-authorizes once. The decision is
+ * published on `audguard:decision` with the request.
+ *
+ * @example
+ * ```ts
+ * authorizeScopes(state, req.auth, ['orders:write'], 'all', req); // throws an AuthError, or returns
+ * ```
+ */
+export function authorizeScopes(
+  state: GuardState<string>,
+  token: unknown,
+  required: readonly string[],
+  match: ScopeMatch,
+  request?: AuthenticateRequest,
+): void {
+  const brand = internals(state.verifier) as VerifierInternals;
+  const needed = [...new Set([...(state.authenticate.scopes ?? []), ...required])];
+  brand.authorize(token, required, match, needed, request);
+}
+
 function internals(value: object): VerifierInternals | undefined {
   return (value as { [VERIFIER]?: VerifierInternals })[VERIFIER];
 }

@@ -13,6 +13,8 @@ interface ReasonRow {
   readonly code: AuthErrorCode | undefined;
   /** Safe to send to the client; a throw site may pass a more specific one. */
   readonly description: string;
+  /** The HTTP status when it is not the code's own (RFC 6750 §3.1). */
+  readonly status?: number;
 }
 
 /**
@@ -37,6 +39,12 @@ const REASONS = {
   token_in_query_not_allowed: {
     code: 'invalid_request',
     description: 'Access tokens are not accepted in the URL; send them in the Authorization header.',
+  },
+  unreadable_body: { code: 'invalid_request', description: 'The request body could not be read.' },
+  body_too_large: {
+    code: 'invalid_request',
+    status: 413,
+    description: 'The request body is too large to look for an access token in it.',
   },
   // Token structure.
   token_too_large: { code: 'invalid_token', description: 'The token is too long.' },
@@ -96,6 +104,10 @@ const REASONS = {
     description: "The token does not meet this API's requirements.",
   },
   // Authorization.
+  unverified_token: {
+    code: 'invalid_token',
+    description: 'The request carries no access token verified by this API.',
+  },
   insufficient_scope: { code: 'insufficient_scope', description: 'The access token lacks a required scope.' },
   // Our side: the client's token may be fine.
   keys_unavailable: {
@@ -157,7 +169,7 @@ export class AuthError extends Error {
   override readonly name = 'AuthError';
   /** RFC 6750 error code; `undefined` only for `missing_token`, whose challenge carries no `error`. */
   readonly code: AuthErrorCode | undefined;
-  /** HTTP status: 400, 401, 403 or 503. */
+  /** HTTP status: 400, 401, 403, 503, or 413 for `body_too_large`. */
   readonly status: number;
   /** Stable machine-readable reason. */
   readonly reason: AuthErrorReason;
@@ -176,7 +188,7 @@ export class AuthError extends Error {
     const description = options.description ?? row.description;
     super(description, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = row.code;
-    this.status = row.code === undefined ? 401 : STATUS[row.code];
+    this.status = row.status ?? (row.code === undefined ? 401 : STATUS[row.code]);
     this.reason = reason;
     this.description = description;
     this.scopes = options.scopes;

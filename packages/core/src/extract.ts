@@ -1,4 +1,5 @@
 import { AuthError } from './errors.js';
+import { BodyTooLargeError, readRequestBody } from './lib/read-body.js';
 
 /**
  * A request as the core reads it, when the framework does not hand over a web `Request`. Node's `IncomingMessage`
@@ -28,7 +29,17 @@ export interface BearerMethods {
   body: boolean;
   /** RFC 6750 §2.3: `access_token` in the query (leaks into logs; the RFC says SHOULD NOT). Default `false`. */
   query: boolean;
+  /**
+   * With `body`: the largest form body read to look for the token, in bytes. A larger one is refused with 413
+   * `body_too_large` — checked against `Content-Length` first, and reading stops at the limit — so an anonymous
+   * upload is never buffered. Default `65536` (64 KiB). Node requests are read from the parsed body, which the
+   * framework's body parser limits.
+   */
+  maxBodyBytes?: number;
 }
+
+/** {@link BearerMethods.maxBodyBytes} when not set. */
+export const DEFAULT_MAX_BODY_BYTES = 65_536;
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
@@ -47,7 +58,9 @@ export async function extractBearerToken(
   // A form body is only read when body tokens are enabled: reading every POST body to refuse it would cost more
   // than it protects.
   const method = (request.method ?? 'GET').toUpperCase();
-  if (methods.body && method !== 'GET' && method !== 'HEAD') found.push(...(await bodyTokens(request)));
+  if (methods.body && method !== 'GET' && method !== 'HEAD') {
+    found.push(...(await bodyTokens(request, methods.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)));
+  }
   return single(found);
 }
 
@@ -148,12 +161,23 @@ function queryTokens(url: string): string[] {
 
 const FORM = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
-async function bodyTokens(request: AuthenticateRequest): Promise<string[]> {
+async function bodyTokens(request: AuthenticateRequest, maxBytes: number): Promise<string[]> {
   if (isWebRequest(request)) {
     const req = request;
     if (!req.body || !FORM.test(req.headers.get('content-type') ?? '')) return [];
-    // Read a copy so the application can still read the body.
-    return new URLSearchParams(await req.clone().text()).getAll('access_token');
+    let bytes: Uint8Array;
+    try {
+      // Read a copy so the application can still read the body; never more than the limit.
+      bytes = await readRequestBody(req.clone(), maxBytes);
+    } catch (cause) {
+      if (cause instanceof BodyTooLargeError) {
+        throw new AuthError('body_too_large', {
+          description: `The request body is larger than ${maxBytes} bytes; send the token in the Authorization header.`,
+        });
+      }
+      throw new AuthError('unreadable_body', { cause });
+    }
+    return new URLSearchParams(new TextDecoder().decode(bytes)).getAll('access_token');
   }
   const node = request as NodeRequestLike;
   const contentType = node.headers['content-type'];

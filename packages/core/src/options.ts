@@ -86,14 +86,26 @@ export interface JwksOptions {
   staleIfErrorMs?: number;
   /** After a failed fetch with no keys to serve, how long requests get 503 before the next attempt. Default `1000`. */
   errorBackoffMs?: number;
+  /**
+   * Origins besides the issuer's own from which a discovered `jwks_uri` may be fetched, e.g.
+   * `['https://www.googleapis.com']` for Google. A discovered key set on another origin is refused (503 and a
+   * warning), and an `https:` issuer's keys are never fetched over `http:`. Default: none.
+   */
+  allowedOrigins?: readonly string[];
   /** The `fetch` to use (a proxy-aware one, say). Default: the global `fetch`. */
   fetch?: typeof globalThis.fetch;
 }
 
 /** Verified-token cache settings. */
 export interface CacheOptions {
-  /** Most tokens remembered. Default `10000` (about 25 MB with typical tokens). */
+  /** Most tokens remembered. Default `10000`. */
   max?: number;
+  /**
+   * Most memory the cache may hold, in bytes, as estimated from each token's size and the number of values in its
+   * claims (so tokens with huge claims count for what they cost). Default `67108864` (64 MiB); typical tokens stay
+   * within `max` long before. A token that alone exceeds it is not cached.
+   */
+  maxBytes?: number;
 }
 
 /**
@@ -143,6 +155,13 @@ export interface VerifierOptions {
    * Default `['scope', 'scp']`. Auth0 RBAC: add `'permissions'`; Entra ID app roles: `'roles'`.
    */
   scopeClaims?: readonly string[];
+  /**
+   * Scope hierarchy: each broader scope and the narrower ones it implies, e.g.
+   * `{ 'mcp:admin': ['mcp:write'], 'mcp:write': ['mcp:read'] }` (transitive). `token.scopes` holds the granted scopes
+   * and everything they imply, so `requireScopes('mcp:read')` passes a token granted `mcp:admin` (MCP 2026-07-28
+   * §11.1.2: a broader scope MUST satisfy a narrower one). Default: none.
+   */
+  impliedScopes?: Readonly<Record<string, readonly string[]>>;
   /** Shorthand for a single issuer: its JWKS URL. */
   jwksUri?: string;
   /** Shorthand for a single issuer: static keys. */
@@ -168,7 +187,7 @@ export interface VerifierOptions {
   bearerMethods?: Partial<BearerMethods>;
   /** Key-set fetching. */
   jwksOptions?: JwksOptions;
-  /** Verified-token cache; `false` turns it off. Default `{ max: 10000 }`. */
+  /** Verified-token cache; `false` turns it off. Default `{ max: 10000, maxBytes: 67108864 }`. */
   cache?: CacheOptions | false;
   /** `realm` in challenges. Default `"api"` when `resourceMetadata` is not set. */
   realm?: string;

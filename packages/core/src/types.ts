@@ -77,11 +77,14 @@ export interface AccessToken<Claims extends object = Record<string, unknown>> {
   readonly issuer: string;
   /** `sub`, when present. For client-credentials tokens it names the client (RFC 9068 §2.2). */
   readonly subject: string | undefined;
-  /** `client_id`, when present (falls back to `azp`, which some issuers use instead). */
+  /** `client_id`, when present; else `azp`, `cid` (Okta) or `appid` (Entra ID v1), which some issuers use instead. */
   readonly clientId: string | undefined;
   /** `aud`, always as an array. */
   readonly audience: readonly string[];
-  /** Granted scopes, from `scope` (space-delimited) and `scp` (array or string). */
+  /**
+   * Granted scopes, from the `scopeClaims` (default `scope`, space-delimited, and `scp`), with every scope they
+   * imply under `impliedScopes`.
+   */
   readonly scopes: ReadonlySet<string>;
   /** `exp` as a Date. */
   readonly expiresAt: Date;

@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
 import { type AudiencePolicy, checkAudience, readAudience } from './checks/audience.js';
 import { checkClaims, readIssuer } from './checks/claims.js';
 import { checkClient, clientIdOf } from './checks/client.js';
@@ -6,16 +6,17 @@ import { checkHeader } from './checks/header.js';
 import { checkScopes, type ScopeMatch } from './checks/scopes.js';
 import { checkSignatureLength, verifyingKey } from './checks/signature.js';
 import { checkTimes, readTimeClaims, type TimeClaims } from './checks/time.js';
-import { freezeToken } from './checks/token.js';
+import { freezeToken, isVerifiedToken } from './checks/token.js';
 import { checkAccessTokenKind } from './checks/token-kind.js';
 import { resolveSettings, type VerifierSettings } from './config/settings.js';
 import { fail, stringList } from './config/values.js';
 import { publishAccepted, publishRefused, vouchedFor } from './decisions.js';
-import { AuthError } from './errors.js';
+import { AuthError, isAuthError } from './errors.js';
 import { type AuthenticateRequest, extractBearerToken, extractBearerTokenSync } from './extract.js';
 import type { VerificationKey } from './lib/crypto.js';
 import { decodeJws } from './lib/jwt.js';
 import { andThen, type Maybe } from './lib/maybe.js';
+import { createTokenCache, entryBytes } from './lib/token-cache.js';
 import type { VerifierOptions } from './options.js';
 import { type AuthErrorResponse, renderAuthError } from './render.js';
 import { type TrustedIssuer, TrustedIssuers } from './trusted-issuers.js';
@@ -75,10 +76,20 @@ export interface VerifierInternals {
     request: AuthenticateRequest,
     options: AuthenticateOptions,
   ): Maybe<AccessToken<object> | undefined>;
+  /** `checkScopes` for a request: the challenge names `needed`, and the decision is published with the request. */
+  authorize(
+    token: unknown,
+    required: readonly string[],
+    match: ScopeMatch | undefined,
+    needed: readonly string[],
+    request: AuthenticateRequest | undefined,
+  ): void;
 }
 
 interface CacheEntry {
   readonly token: AccessToken<Record<string, unknown>>;
+  /** Estimated memory held, for the cache's byte bound. */
+  readonly bytes: number;
   readonly times: TimeClaims;
   readonly audience: readonly string[] | undefined;
   readonly issuer: TrustedIssuer;
@@ -113,6 +124,8 @@ export function createVerifier<Claims extends object = Record<string, unknown>>(
 class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
   readonly [VERIFIER]: VerifierInternals = {
     authenticateNow: (request, options) => this.authenticateNow(request, options),
+    authorize: (token, required, match, needed, request) =>
+      this.authorize(token, required, match, needed, request),
   };
   private readonly issuers: TrustedIssuers;
   private readonly cache: LRUCache<string, CacheEntry> | undefined;
@@ -121,7 +134,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
 
   constructor(private readonly settings: VerifierSettings) {
     this.issuers = new TrustedIssuers(settings);
-    this.cache = settings.cacheMax > 0 ? new LRUCache({ max: settings.cacheMax }) : undefined;
+    this.cache = createTokenCache(settings.cacheMax, settings.cacheMaxBytes);
   }
 
   get audiences(): readonly string[] {
@@ -153,8 +166,34 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
   }
 
   checkScopes(token: AccessToken<Claims> | undefined, scopes: readonly string[], match?: ScopeMatch): void {
-    if (token === undefined) throw new AuthError('missing_token');
-    checkScopes(token.scopes, scopes, match);
+    this.authorize(token, scopes, match, scopes, undefined);
+  }
+
+  /**
+   * The scope check of a route. Only a token this verifier produced counts: application code that puts a look-alike
+   * object where the token goes (`req.auth = { scopes: … }`) is refused, not trusted.
+   */
+  private authorize(
+    token: unknown,
+    required: readonly string[],
+    match: ScopeMatch | undefined,
+    needed: readonly string[],
+    request: AuthenticateRequest | undefined,
+  ): void {
+    try {
+      if (token === undefined)
+        throw new AuthError('missing_token', needed.length > 0 ? { scopes: needed } : {});
+      if (!isVerifiedToken(token)) throw new AuthError('unverified_token');
+      try {
+        checkScopes(token.scopes, required, match, needed);
+      } catch (error) {
+        vouchedFor(error, token.claims, token.scopes);
+        throw error;
+      }
+    } catch (error) {
+      publishRefused(error, request);
+      throw error;
+    }
   }
 
   errorResponse(error: AuthError): AuthErrorResponse {
@@ -170,6 +209,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     try {
       result = this.authenticateRequest(request, options);
     } catch (error) {
+      challengeScopes(error, options.scopes);
       publishRefused(error, request);
       throw error;
     }
@@ -183,6 +223,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
         return token;
       },
       (error: unknown) => {
+        challengeScopes(error, options.scopes);
         publishRefused(error, request);
         throw error;
       },
@@ -297,8 +338,14 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
       issuer.issuer,
       audience,
       settings.scopeClaims,
+      settings.impliedScopes,
     );
-    this.cache?.set(token, { token: verified, times, audience, issuer, key });
+    if (this.cache) {
+      const bytes = entryBytes(token, payload);
+      // An entry larger than the whole cache would only evict everything else.
+      if (bytes <= this.settings.cacheMaxBytes)
+        this.cache.set(token, { token: verified, bytes, times, audience, issuer, key });
+    }
     return this.validated(verified, context);
   }
 
@@ -357,6 +404,15 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
   private nowSeconds(): number {
     return Math.floor(this.settings.now() / 1000);
   }
+}
+
+/**
+ * MCP 2026-07-28: a 401 SHOULD name the scopes the request needs, so a client asks for them at once. A refusal
+ * without scopes of its own gets those of the call (the guard's), on the same error object.
+ */
+function challengeScopes(error: unknown, scopes: readonly string[] | undefined): void {
+  if (scopes === undefined || scopes.length === 0 || !isAuthError(error) || error.status !== 401) return;
+  if (error.scopes === undefined) (error as { scopes: readonly string[] | undefined }).scopes = scopes;
 }
 
 /** A per-call `audience`, checked (a programming error throws a `ConfigurationError`). */

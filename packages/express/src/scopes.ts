@@ -1,5 +1,5 @@
 import type { ScopeMatch } from '@audguard/core';
-import { checkScopeList, notMounted } from '@audguard/core/adapter';
+import { authorizeScopes, checkScopeList, notMounted } from '@audguard/core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { guardOf, refuse } from './guard.js';
 
@@ -47,7 +47,7 @@ function enforce(
   const state = guardOf(req);
   if (state === undefined) throw notMounted(name);
   try {
-    state.verifier.checkScopes(req.auth, required, match);
+    authorizeScopes(state, req.auth, required, match, req);
   } catch (error) {
     refuse(state, error, res, next);
     return;

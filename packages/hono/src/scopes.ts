@@ -1,5 +1,5 @@
-import type { AccessToken, ScopeMatch } from '@audguard/core';
-import { checkScopeList, notMounted } from '@audguard/core/adapter';
+import type { ScopeMatch } from '@audguard/core';
+import { authorizeScopes, checkScopeList, notMounted } from '@audguard/core/adapter';
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { type AuthEnv, guardOf, refusal } from './guard.js';
 
@@ -44,7 +44,7 @@ function enforce(c: Context<AuthEnv>, required: readonly string[], match: ScopeM
   if (state === undefined) throw notMounted(name);
   try {
     // The guard may have let an anonymous request through: `auth` is only known to be set after this check.
-    state.verifier.checkScopes(c.get('auth') as AccessToken | undefined, required, match);
+    authorizeScopes(state, c.get('auth'), required, match, c.req.raw);
   } catch (error) {
     throw refusal(state, error);
   }

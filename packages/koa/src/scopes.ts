@@ -1,5 +1,5 @@
 import type { ScopeMatch } from '@audguard/core';
-import { checkScopeList, notMounted } from '@audguard/core/adapter';
+import { authorizeScopes, checkScopeList, notMounted } from '@audguard/core/adapter';
 import type { Middleware, Next, ParameterizedContext } from 'koa';
 import { guardOf, refuse } from './guard.js';
 
@@ -46,7 +46,7 @@ function enforce(
   const state = guardOf(ctx);
   if (state === undefined) throw notMounted(name);
   try {
-    state.verifier.checkScopes(ctx.state.auth, required, match);
+    authorizeScopes(state, ctx.state.auth, required, match, ctx.req);
   } catch (error) {
     refuse(state, error, ctx);
     return false;

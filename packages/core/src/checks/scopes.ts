@@ -19,13 +19,15 @@ export function grantedScopes(payload: JwtClaims, claims: readonly string[]): Se
 }
 
 /**
- * Refuses with 403 `insufficient_scope`, naming the scopes needed, unless `granted` holds every one of `required`
- * (`'all'`) or at least one (`'any'`).
+ * Refuses with 403 `insufficient_scope` unless `granted` holds every one of `required` (`'all'`) or at least one
+ * (`'any'`). The challenge names `needed` — by default `required`; a route names what the whole operation needs (its
+ * guard's scopes too), so a client re-authorizes once with all of them (MCP 2026-07-28).
  */
 export function checkScopes(
   granted: ReadonlySet<string>,
   required: readonly string[],
   match: ScopeMatch = 'all',
+  needed: readonly string[] = required,
 ): void {
   if (required.length === 0) return;
   const ok = match === 'any' ? required.some((s) => granted.has(s)) : required.every((s) => granted.has(s));
@@ -34,7 +36,28 @@ export function checkScopes(
     description:
       match === 'any'
         ? `The access token needs one of these scopes: ${required.join(', ')}.`
-        : `The access token lacks a required scope; needed: ${required.join(', ')}.`,
-    scopes: required,
+        : `The access token lacks a required scope; needed: ${needed.join(', ')}.`,
+    scopes: needed,
   });
+}
+
+/**
+ * The scopes `granted` stand for once broader scopes imply narrower ones (`implied`: `'mcp:admin'` →
+ * `['mcp:write', 'mcp:read']`), transitively. MCP 2026-07-28 §11.1.2: a broader scope MUST satisfy a narrower one.
+ */
+export function expandScopes(
+  granted: Set<string>,
+  implied: ReadonlyMap<string, readonly string[]>,
+): Set<string> {
+  if (implied.size === 0) return granted;
+  const pending = [...granted];
+  while (pending.length > 0) {
+    for (const narrower of implied.get(pending.pop() as string) ?? []) {
+      if (!granted.has(narrower)) {
+        granted.add(narrower);
+        pending.push(narrower);
+      }
+    }
+  }
+  return granted;
 }

@@ -3,7 +3,7 @@ import { freezeToken, isVerifiedToken } from './token.js';
 
 describe('freezeToken', () => {
   const claims = { iss: 'i', sub: 's', azp: 'app', aud: 'a', exp: 2, iat: 1, scope: 'x y' };
-  const token = freezeToken('t', { alg: 'RS256' }, claims, 'i', ['a'], ['scope']);
+  const token = freezeToken('t', { alg: 'RS256' }, claims, 'i', ['a'], ['scope'], new Map());
 
   it('maps the claims, with azp as the client when client_id is absent', () => {
     expect(token).toMatchObject({ token: 't', issuer: 'i', subject: 's', clientId: 'app', audience: ['a'] });
@@ -13,7 +13,7 @@ describe('freezeToken', () => {
   });
   it('reads the client from client_id, azp, cid (Okta) or appid (Entra v1), in that order', () => {
     const client = (extra: Record<string, string>) =>
-      freezeToken('t', { alg: 'RS256' }, { exp: 2, ...extra }, 'i', undefined, []).clientId;
+      freezeToken('t', { alg: 'RS256' }, { exp: 2, ...extra }, 'i', undefined, [], new Map()).clientId;
     expect(client({ client_id: 'a', azp: 'b' })).toBe('a');
     expect(client({ cid: 'okta-app' })).toBe('okta-app');
     expect(client({ appid: 'entra-app' })).toBe('entra-app');

@@ -1,6 +1,6 @@
 import type { AccessToken, JwsHeader, JwtClaims } from '../types.js';
 import { clientIdOf } from './client.js';
-import { grantedScopes } from './scopes.js';
+import { expandScopes, grantedScopes } from './scopes.js';
 
 /** Tokens the verifier produced: adapters and `checkScopes` trust nothing else that looks like one. */
 const produced = new WeakSet<object>();
@@ -16,6 +16,7 @@ export function freezeToken<Claims extends object>(
   issuer: string,
   audience: readonly string[] | undefined,
   scopeClaims: readonly string[],
+  impliedScopes: ReadonlyMap<string, readonly string[]>,
 ): AccessToken<Claims> {
   const frozen: AccessToken<Claims> = Object.freeze({
     token,
@@ -25,7 +26,7 @@ export function freezeToken<Claims extends object>(
     subject: claims.sub,
     clientId: clientIdOf(claims),
     audience: Object.freeze([...(audience ?? [])]),
-    scopes: new ReadonlyScopeSet(grantedScopes(claims, scopeClaims)),
+    scopes: new ReadonlyScopeSet(expandScopes(grantedScopes(claims, scopeClaims), impliedScopes)),
     expiresAt: new Date((claims.exp as number) * 1000),
     issuedAt: claims.iat === undefined ? undefined : new Date(claims.iat * 1000),
   });

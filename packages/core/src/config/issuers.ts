@@ -140,8 +140,15 @@ function keySource(entry: IssuerOptions, issuer: string, algorithms: ReadonlySet
     if (!Array.isArray(entry.jwks?.keys)) fail(`issuer ${issuer}: jwks must be a JWK Set ({ keys: [...] }).`);
     return { kind: 'static', jwks: entry.jwks };
   }
-  if (entry.jwksUri !== undefined)
-    return { kind: 'jwks_uri', jwksUri: absoluteUrl(entry.jwksUri, 'jwksUri') };
+  if (entry.jwksUri !== undefined) {
+    const jwksUri = absoluteUrl(entry.jwksUri, 'jwksUri');
+    if (issuer.startsWith('https:') && !jwksUri.startsWith('https:') && !isLoopback(jwksUri)) {
+      fail(
+        `issuer ${issuer}: jwksUri must be https like the issuer; keys over plain http can be swapped on the way.`,
+      );
+    }
+    return { kind: 'jwks_uri', jwksUri };
+  }
   return { kind: 'discovery' };
 }
 
@@ -157,4 +164,10 @@ function checkIssuer(issuer: unknown): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(`issuer ${value} must be an https URL.`);
   if (url.search || url.hash) fail(`issuer ${value} must not have a query or fragment (RFC 8414 §2).`);
   return value;
+}
+
+/** Plain http is fine to this machine only (tests, a sidecar): nothing on a network hop can swap the keys. */
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }

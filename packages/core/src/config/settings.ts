@@ -1,6 +1,6 @@
 import type { HeaderPolicy } from '../checks/header.js';
 import type { TimePolicy } from '../checks/time.js';
-import type { BearerMethods } from '../extract.js';
+import { type BearerMethods, DEFAULT_MAX_BODY_BYTES } from '../extract.js';
 import type { KeySetSettings } from '../keys/index.js';
 import { backendAvailable, defaultBackend } from '../lib/crypto.js';
 import { isScopeToken } from '../lib/scope-token.js';
@@ -40,6 +40,8 @@ export interface VerifierSettings {
   readonly clientIds: ReadonlySet<string> | undefined;
   readonly requiredClaims: readonly (readonly [string, string | number | boolean])[];
   readonly scopeClaims: readonly string[];
+  /** Broader scope → the narrower scopes it implies (direct ones; expanded transitively per token). */
+  readonly impliedScopes: ReadonlyMap<string, readonly string[]>;
   readonly validate: TokenValidator | undefined;
   readonly header: HeaderPolicy;
   readonly time: TimePolicy;
@@ -48,6 +50,8 @@ export interface VerifierSettings {
   readonly keySets: KeySetSettings;
   /** Most verified tokens remembered; 0 turns the cache off. */
   readonly cacheMax: number;
+  /** Most bytes (estimated) the cache may hold. */
+  readonly cacheMaxBytes: number;
   readonly challenge: ChallengeOptions;
   /** The clock, in milliseconds. */
   readonly now: () => number;
@@ -63,6 +67,7 @@ export const VERIFIER_OPTIONS = [
   'requiredClaims',
   'validate',
   'scopeClaims',
+  'impliedScopes',
   'jwksUri',
   'jwks',
   'secret',
@@ -88,9 +93,10 @@ const JWKS_OPTIONS = [
   'cooldownMs',
   'staleIfErrorMs',
   'errorBackoffMs',
+  'allowedOrigins',
   'fetch',
 ] as const satisfies readonly (keyof JwksOptions)[];
-const CACHE_OPTIONS = ['max'] as const satisfies readonly (keyof CacheOptions)[];
+const CACHE_OPTIONS = ['max', 'maxBytes'] as const satisfies readonly (keyof CacheOptions)[];
 const ISSUER_CACHE_OPTIONS = [
   'max',
   'ttlMs',
@@ -115,7 +121,7 @@ export function resolveSettings(options: VerifierOptions): VerifierSettings {
   const now = options.clock ?? Date.now;
   if (typeof now !== 'function') fail('clock must be a function returning milliseconds.');
   const cache = options.cache === false ? false : optionObject(options.cache, CACHE_OPTIONS, 'cache');
-  const bearer = optionObject(options.bearerMethods, ['body', 'query'], 'bearerMethods');
+  const bearer = optionObject(options.bearerMethods, ['body', 'query', 'maxBodyBytes'], 'bearerMethods');
 
   return {
     issuers,
@@ -128,6 +134,7 @@ export function resolveSettings(options: VerifierOptions): VerifierSettings {
     clientIds,
     requiredClaims: resolveRequiredClaims(options.requiredClaims),
     scopeClaims: resolveScopeClaims(options.scopeClaims),
+    impliedScopes: resolveImpliedScopes(options.impliedScopes),
     validate: optionalFunction(options.validate, 'validate'),
     header: {
       algorithms,
@@ -139,7 +146,11 @@ export function resolveSettings(options: VerifierOptions): VerifierSettings {
         options.maxTokenAge === undefined ? undefined : positive(options.maxTokenAge, 'maxTokenAge'),
     },
     maxTokenLength: positive(options.maxTokenLength ?? 8192, 'maxTokenLength'),
-    bearerMethods: { body: bearer.body === true, query: bearer.query === true },
+    bearerMethods: {
+      body: bearer.body === true,
+      query: bearer.query === true,
+      maxBodyBytes: positive(bearer.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 'bearerMethods.maxBodyBytes'),
+    },
     keySets: {
       fetch: fetchImpl,
       timeoutMs: positive(jwks.timeoutMs ?? 5000, 'jwksOptions.timeoutMs'),
@@ -148,10 +159,12 @@ export function resolveSettings(options: VerifierOptions): VerifierSettings {
       cooldownMs: nonNegative(jwks.cooldownMs ?? 30_000, 'jwksOptions.cooldownMs'),
       staleIfErrorMs: nonNegative(jwks.staleIfErrorMs ?? 3_600_000, 'jwksOptions.staleIfErrorMs'),
       errorBackoffMs: nonNegative(jwks.errorBackoffMs ?? 1000, 'jwksOptions.errorBackoffMs'),
+      allowedOrigins: resolveOrigins(jwks.allowedOrigins),
       backend,
       now,
     },
     cacheMax: cache === false ? 0 : positive(cache.max ?? 10_000, 'cache.max'),
+    cacheMaxBytes: cache === false ? 0 : positive(cache.maxBytes ?? 64 * 1024 * 1024, 'cache.maxBytes'),
     challenge: {
       ...(options.realm === undefined ? {} : { realm: options.realm }),
       ...(options.resourceMetadata === undefined
@@ -210,4 +223,35 @@ function resolveScopeClaims(value: VerifierOptions['scopeClaims']): readonly str
 function optionalFunction<T>(value: T | undefined, name: string): T | undefined {
   if (value !== undefined && typeof value !== 'function') fail(`${name} must be a function.`);
   return value;
+}
+
+function resolveOrigins(value: readonly string[] | undefined): readonly string[] {
+  if (value === undefined) return [];
+  return stringList(value, 'jwksOptions.allowedOrigins').map((origin) => {
+    const url = new URL(absoluteUrl(origin, 'jwksOptions.allowedOrigins'));
+    if (url.origin !== origin.replace(/\/$/, '')) {
+      fail(
+        `jwksOptions.allowedOrigins: ${JSON.stringify(origin)} is not an origin; use e.g. '${url.origin}'.`,
+      );
+    }
+    return url.origin;
+  });
+}
+
+function resolveImpliedScopes(
+  value: VerifierOptions['impliedScopes'],
+): ReadonlyMap<string, readonly string[]> {
+  if (value === undefined) return new Map();
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail("impliedScopes must map a scope to the scopes it implies, e.g. { 'mcp:admin': ['mcp:write'] }.");
+  }
+  return new Map(
+    Object.entries(value).map(([broader, narrower]) => {
+      if (!isScopeToken(broader)) fail(`impliedScopes: ${JSON.stringify(broader)} is not a scope.`);
+      const list = stringList(narrower, `impliedScopes['${broader}']`);
+      if (!list.every(isScopeToken))
+        fail(`impliedScopes['${broader}'] must list scopes (no spaces or quotes).`);
+      return [broader, list] as const;
+    }),
+  );
 }

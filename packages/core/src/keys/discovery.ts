@@ -8,7 +8,10 @@ import { type KeyQuery, type KeySet, type KeySetSettings, keysUnavailable, Singl
  * The issuer's `jwks_uri`: RFC 8414 §3 metadata (well-known suffix inserted before the issuer's path), then OpenID
  * Connect Discovery (appended). A document whose `issuer` is not identical to `issuer` is not used (RFC 8414 §3.3).
  */
-export async function discoverJwksUri(issuer: string, options: FetchJsonOptions): Promise<string> {
+export async function discoverJwksUri(
+  issuer: string,
+  options: FetchJsonOptions & { readonly allowedOrigins: readonly string[] },
+): Promise<string> {
   const candidates = [
     wellKnownUrl(issuer, 'oauth-authorization-server'),
     `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
@@ -22,16 +25,41 @@ export async function discoverJwksUri(issuer: string, options: FetchJsonOptions)
           `${candidate} names issuer ${JSON.stringify(metadata.issuer)}, not ${JSON.stringify(issuer)}`,
         );
       }
-      const jwksUri = metadata.jwks_uri;
-      if (typeof jwksUri !== 'string' || !/^https?:\/\//.test(jwksUri)) {
-        throw new FetchError(`${candidate} has no usable jwks_uri`);
-      }
-      return jwksUri;
+      return checkJwksUri(metadata.jwks_uri, issuer, candidate, options.allowedOrigins);
     } catch (error) {
       failures.push(error);
     }
   }
   throw new FetchError(`discovery failed for issuer ${issuer}`, { cause: new AggregateError(failures) });
+}
+
+/**
+ * A discovered `jwks_uri` is only as trustworthy as the hop it is fetched over: an `https:` issuer's keys must come
+ * over `https:` too (RFC 8414 §2; otherwise anyone on that hop can inject keys), and from the issuer's own origin
+ * unless the operator allowed another (`jwksOptions.allowedOrigins`: Google publishes at www.googleapis.com).
+ */
+function checkJwksUri(value: unknown, issuer: string, document: string, allowed: readonly string[]): string {
+  let url: URL;
+  try {
+    url = new URL(value as string);
+  } catch {
+    throw new FetchError(`${document} has no usable jwks_uri`);
+  }
+  if (typeof value !== 'string' || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new FetchError(`${document} has no usable jwks_uri`);
+  }
+  const issuerOrigin = new URL(issuer).origin;
+  if (issuerOrigin.startsWith('https:') && url.protocol !== 'https:') {
+    throw new FetchError(
+      `${document} names a jwks_uri over plain http (${value}) for an https issuer; refused`,
+    );
+  }
+  if (url.origin !== issuerOrigin && !allowed.includes(url.origin)) {
+    throw new FetchError(
+      `${document} names a jwks_uri on another origin (${url.origin}); allow it with jwksOptions.allowedOrigins`,
+    );
+  }
+  return value;
 }
 
 /**

@@ -41,6 +41,8 @@ export interface KeySetSettings extends FetchJsonOptions {
   cooldownMs: number;
   staleIfErrorMs: number;
   errorBackoffMs: number;
+  /** Origins besides the issuer's own that a discovered `jwks_uri` may name. */
+  allowedOrigins: readonly string[];
   backend: CryptoBackend;
   now: () => number;
 }
