@@ -46,9 +46,11 @@ async function main(): Promise<number> {
 
 function printMatrix(cells: MatrixCell[]): void {
   const width = 22;
-  console.log(
-    `   ${dim('token for ↓ / sent to →'.padEnd(width))}${APIS.map((api) => label(api).padEnd(width)).join('')}`,
-  );
+  // The corner label is wider than a cell: the first column is as wide as it, plus a gap.
+  const corner = 'token for ↓ / sent to →';
+  const first = corner.length + 2;
+  const header = APIS.map((api) => label(api).padEnd(width)).join('');
+  console.log(`   ${dim(corner.padEnd(first))}${header.trimEnd()}`);
   for (const token of APIS) {
     const row = APIS.map((api) => {
       const cell = cells.find((c) => c.token === token && c.api === api) as MatrixCell;
@@ -57,7 +59,7 @@ function printMatrix(cells: MatrixCell[]): void {
       );
       return cell.ok ? (token === api ? green(text) : text) : red(text);
     });
-    console.log(`   ${`${token} token`.padEnd(width)}${row.join('')}`);
+    console.log(`   ${`${token} token`.padEnd(first)}${row.join('')}`.trimEnd());
   }
 }
 

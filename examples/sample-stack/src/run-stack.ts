@@ -10,7 +10,10 @@ console.log(`\nGet a token for the orders API:
     -d scope=orders:read -d resource=${stack.urls.orders} ${stack.urls.as}/token`);
 
 const stop = () => {
-  stack.close().then(() => process.exit(0));
+  stack.close().then(() => {
+    console.log('\nsample stack stopped');
+    process.exit(0);
+  });
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -183,7 +183,7 @@ export async function runWalkthrough(stack: Stack, reporter: Reporter): Promise<
   );
   const atOrders = await callApi(`${stack.urls.orders}/orders`, sharedToken);
   expect(
-    'orders (default policy) accepts it, though it lacks orders:read → 403 insufficient_scope',
+    'orders (default policy): audience ok, orders:read missing → 403 insufficient_scope',
     atOrders.status === 403 && atOrders.body.error === 'insufficient_scope',
     `${atOrders.status} ${String(atOrders.body.error)}`,
   );
