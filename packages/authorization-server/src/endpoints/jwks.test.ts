@@ -27,20 +27,23 @@ describe('GET /jwks', () => {
     for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key).not.toHaveProperty(secret);
   });
 
-  it.each<[SigningAlgorithm | undefined, string]>([
-    [undefined, 'RS256'],
-    ['PS256', 'PS256'],
-    ['ES256', 'ES256'],
-    ['EdDSA', 'EdDSA'],
-  ])('signs with %s (alg %s) and the token verifies against the JWKS', async (signingAlgorithm, alg) => {
-    const { signingAlgorithm: _seeded, ...config } = seedConfig();
-    const as = await createAuthorizationServer(
-      signingAlgorithm === undefined ? config : { ...config, signingAlgorithm },
-    );
-    const { header } = await verify(as, await ccToken(as));
-    expect(header.alg).toBe(alg);
-    expect(header.typ).toBe('at+jwt');
-  });
+  it.each<[string, SigningAlgorithm | undefined, string]>([
+    ['the default algorithm', undefined, 'RS256'],
+    ['PS256', 'PS256', 'PS256'],
+    ['ES256', 'ES256', 'ES256'],
+    ['EdDSA', 'EdDSA', 'EdDSA'],
+  ])(
+    'signs with %s (alg %s) and the token verifies against the JWKS',
+    async (_name, signingAlgorithm, alg) => {
+      const { signingAlgorithm: _seeded, ...config } = seedConfig();
+      const as = await createAuthorizationServer(
+        signingAlgorithm === undefined ? config : { ...config, signingAlgorithm },
+      );
+      const { header } = await verify(as, await ccToken(as));
+      expect(header.alg).toBe(alg);
+      expect(header.typ).toBe('at+jwt');
+    },
+  );
 });
 
 describe('rotateKeys()', () => {
