@@ -27,14 +27,14 @@ describe('GET /jwks', () => {
     for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key).not.toHaveProperty(secret);
   });
 
-  it.each<[string, SigningAlgorithm | undefined, string]>([
-    ['the default algorithm', undefined, 'RS256'],
+  it.each<[string, string, SigningAlgorithm | undefined]>([
+    ['the default algorithm', 'RS256', undefined],
     ['PS256', 'PS256', 'PS256'],
     ['ES256', 'ES256', 'ES256'],
     ['EdDSA', 'EdDSA', 'EdDSA'],
   ])(
     'signs with %s (alg %s) and the token verifies against the JWKS',
-    async (_name, signingAlgorithm, alg) => {
+    async (_name, alg, signingAlgorithm) => {
       const { signingAlgorithm: _seeded, ...config } = seedConfig();
       const as = await createAuthorizationServer(
         signingAlgorithm === undefined ? config : { ...config, signingAlgorithm },
