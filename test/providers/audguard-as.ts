@@ -38,7 +38,7 @@ const saas = {
   // One resource per tenant (RFC 8707): the audience a request needs is the tenant's resource in its path.
   audience: (request) => {
     const tenant = tenantOf(request);
-    return tenant === undefined ? 'urn:saas:no-tenant' : `https://api.saas.com/data/tenant/${tenant}`;
+    return tenant === undefined ? undefined : `https://api.saas.com/data/tenant/${tenant}`; // none: refused
   },
   audiencePolicy: 'exclusive',
 } satisfies VerifierOptions;
@@ -48,6 +48,7 @@ const ORDERS = options.audience;
 const INVOICES = 'https://invoices.example.com';
 const ACME = 'https://api.saas.com/data/tenant/acme';
 const GLOBEX = 'https://api.saas.com/data/tenant/globex';
+/** What `verify()` is given where `authenticate()` finds no tenant: an audience no token is minted for. */
 const NO_TENANT = 'urn:saas:no-tenant';
 
 /** A client-credentials token from the server's real `/token` endpoint. */

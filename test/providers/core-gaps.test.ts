@@ -1,8 +1,6 @@
 /**
- * Where the core does not yet do what its documentation (or the issue) says, found while writing the recipes.
- * Each test states the documented behaviour and is marked `it.fails`: it fails today, so the suite stays green, and
- * vitest reports it the day the core is fixed — then drop the `.fails`. Reported to the lead; the recipes avoid
- * depending on any of these.
+ * Where the core did not do what its documentation (or the issue) said, found while writing the recipes; fixed since.
+ * Each test states the documented behaviour.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer } from 'node:http';
@@ -34,8 +32,8 @@ function recording() {
   return { events, stop: () => unsubscribe('audguard:decision', record) };
 }
 
-describe('known gaps in the core', () => {
-  it.fails('with audience AND clientId, a token without aud is refused (README: only "with no audience" may aud be absent)', async () => {
+describe('gaps the recipes found in the core, now closed', () => {
+  it('with audience AND clientId, a token without aud is refused (README: only "with no audience" may aud be absent)', async () => {
     // A Keycloak client without an audience mapper mints tokens with no `aud` at all. An API that names its
     // audience and also restricts clients must not accept them: the token says nothing about which API it is for.
     const { options, token } = await keycloakLike();
@@ -46,7 +44,7 @@ describe('known gaps in the core', () => {
     });
   });
 
-  it.fails('a 403 from requireScopes reaches the audguard:decision audit channel as a refusal', async () => {
+  it('a 403 from requireScopes reaches the audguard:decision audit channel as a refusal', async () => {
     const { options, token } = await keycloakLike();
     const app = express();
     app.use(guard({ ...options, audience: 'orders-api' }));
@@ -61,15 +59,18 @@ describe('known gaps in the core', () => {
         headers: [['Authorization', `Bearer ${await token({ aud: 'orders-api', scope: 'orders:read' })}`]],
       });
       expect(response.status).toBe(403);
-      // Today the channel only saw the guard's `accepted`: the audit trail says the request was let through.
-      expect(events.map((e) => [e.outcome, e.reason])).toEqual([['refused', 'insufficient_scope']]);
+      // Two decisions: the guard accepted the token, the route refused it for its scopes.
+      expect(events.map((e) => [e.outcome, e.reason])).toEqual([
+        ['accepted', undefined],
+        ['refused', 'insufficient_scope'],
+      ]);
     } finally {
       stop();
       await target.close();
     }
   });
 
-  it.fails('under an Express mount path, the audit event names the path the client requested', async () => {
+  it('under an Express mount path, the audit event names the path the client requested', async () => {
     const { options, token } = await keycloakLike();
     const app = express();
     app.use('/data/tenant/:tenant', guard({ ...options, audience: 'orders-api' }));
@@ -84,7 +85,7 @@ describe('known gaps in the core', () => {
         headers: [['Authorization', `Bearer ${await token({ aud: 'orders-api' })}`]],
       });
       expect(response.status).toBe(200);
-      // Today: "/records" — the core reads `req.url`, which Express rewrites below a mount path.
+      // Not "/records": the core reads `req.originalUrl`, since Express rewrites `req.url` below a mount path.
       expect(events.map((e) => e.path)).toEqual(['/data/tenant/acme/records']);
     } finally {
       stop();

@@ -14,7 +14,7 @@
  */
 import type { VerifierOptions } from '@audguard/core';
 import { at, providerKey, signToken } from './keys.js';
-import { accepted, one, type Provider, refused } from './table.js';
+import { accepted, forbidden, one, type Provider, refused } from './table.js';
 
 // recipe:keycloak
 const options = {
@@ -23,12 +23,7 @@ const options = {
   audience: 'orders-api', // the client id an Audience mapper puts in `aud`
   audiencePolicy: 'exclusive',
   ignoredAudiences: ['account'], // added by Audience Resolve for the account console's client roles
-  // Realm roles are nested (`realm_access.roles`): require this API's role here, on every request.
-  validate: (token) => {
-    const realm = token.claims.realm_access as { roles?: unknown } | undefined;
-    const roles = Array.isArray(realm?.roles) ? realm.roles : [];
-    return roles.includes('orders-user') || 'The user lacks the orders-user role.';
-  },
+  scopeClaims: ['scope', 'realm_access.roles'], // realm roles are nested: requireScopes('orders-user') reads them
 } satisfies VerifierOptions;
 // recipe:end
 
@@ -44,7 +39,7 @@ export const keycloak: Provider = {
     'https://www.keycloak.org/docs/latest/server_admin/#_oidc_token_role_mappings',
     'https://www.keycloak.org/securing-apps/oidc-layers',
   ],
-  routes: [{ path: '/orders' }],
+  routes: [{ path: '/orders', scopes: ['orders-user'] }],
   cases: [
     one(
       "a user token (aud = ['orders-api', 'account'], azp, typ Bearer) passes; azp is the client",
@@ -53,7 +48,15 @@ export const keycloak: Provider = {
       accepted({
         subject: USER,
         clientId: WEB,
-        scopes: ['email', 'openid', 'profile'],
+        scopes: [
+          'default-roles-acme',
+          'email',
+          'offline_access',
+          'openid',
+          'orders-user',
+          'profile',
+          'uma_authorization',
+        ],
         audience: ['orders-api', 'account'],
       }),
     ),
@@ -64,7 +67,14 @@ export const keycloak: Provider = {
       accepted({
         subject: 'a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d',
         clientId: 'orders-sync',
-        scopes: ['email', 'profile'],
+        scopes: [
+          'default-roles-acme',
+          'email',
+          'offline_access',
+          'orders-user',
+          'profile',
+          'uma_authorization',
+        ],
         audience: ['orders-api'],
       }),
     ),
@@ -93,12 +103,7 @@ export const keycloak: Provider = {
       'encryptionKey',
       refused('unknown_key'),
     ),
-    one(
-      'a user without the realm role is refused by validate',
-      '/orders',
-      'noRole',
-      refused('validation_failed', 'The user lacks the orders-user role.'),
-    ),
+    one('a user without the realm role gets 403 naming it', '/orders', 'noRole', forbidden('orders-user')),
     one("another realm's token is refused", '/orders', 'otherRealm', refused('unknown_issuer')),
     one('an expired token is refused', '/orders', 'expired', refused('expired')),
   ],

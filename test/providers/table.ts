@@ -274,9 +274,9 @@ export function runFrameworkCases(
 }
 
 function expectResponse(response: CaseResponse, expected: Expected, decisions: readonly DecisionEvent[]) {
-  // One request, one decision on the audit channel (a 403 from requireScopes follows the guard's acceptance).
-  expect(decisions).toHaveLength(1);
-  const decision = decisions[0];
+  // One decision per check on the audit channel: the guard's, then (for a 403) the route's refusal of the scopes.
+  expect(decisions).toHaveLength(expected.status === 403 ? 2 : 1);
+  const decision = decisions.at(-1);
   if (expected.status === 200) {
     expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: expected.auth });
     expect(decision?.outcome).toBe('accepted');
@@ -296,6 +296,10 @@ function expectResponse(response: CaseResponse, expected: Expected, decisions: r
       ),
       body: { error: 'insufficient_scope', error_description: expect.any(String), scope: expected.scope },
     });
+    expect(decisions.map((d) => [d.outcome, d.reason])).toEqual([
+      ['accepted', undefined],
+      ['refused', 'insufficient_scope'],
+    ]);
     return;
   }
   const description = descriptionOf(expected);

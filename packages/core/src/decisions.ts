@@ -64,7 +64,9 @@ function describe(claims: JwtClaims, scopes: readonly string[] | undefined): Par
 /** Method and path; never the query, which may carry a token (RFC 6750 §2.3). */
 function requestLine(request: AuthenticateRequest | undefined): Partial<DecisionEvent> {
   if (request === undefined) return {};
-  const target = request.url ?? '';
+  // Express rewrites `url` below a mount path; `originalUrl` is what the client asked for.
+  const target = (request as { originalUrl?: unknown }).originalUrl ?? request.url ?? '';
+  if (typeof target !== 'string') return {};
   const path = target.startsWith('/') ? target : safePath(target);
   const query = path.search(/[?#]/);
   return {

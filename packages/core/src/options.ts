@@ -57,9 +57,10 @@ export interface IssuerCacheOptions {
 /**
  * This API's identifier(s) for one request, when they depend on the request (a resource per tenant:
  * `https://api.saas.com/data/tenant/{tenantId}`). Called for every request, cache hits included; keep it cheap and
- * synchronous.
+ * synchronous. `undefined` (or `[]`): the request names no resource this API serves, and every token is refused
+ * with 401 `audience_mismatch`. Under an Express mount, read `req.originalUrl` (Express rewrites `req.url`).
  */
-export type AudienceResolver = (request: AuthenticateRequest) => string | readonly string[];
+export type AudienceResolver = (request: AuthenticateRequest) => string | readonly string[] | undefined;
 
 /**
  * A check of your own, run after every built-in check (on cache hits too) with the verified token and, from
@@ -138,7 +139,7 @@ export interface VerifierOptions {
   ignoredAudiences?: readonly string[];
   /**
    * Client ids whose tokens this API accepts (the token's `client_id`, else `azp`, `cid` or `appid`). Any other
-   * client's token is refused (`client_not_allowed`). With no `audience`, a token without `aud` is accepted on its
+   * client's token is refused (`client_not_allowed`). With no `audience` at all, a token without `aud` is accepted on its
    * client alone — weaker than audience restriction (any token minted for the client passes, whichever API it was
    * meant for), and only for issuers that put no `aud` in access tokens, such as AWS Cognito. Default: any client.
    */
@@ -152,7 +153,8 @@ export interface VerifierOptions {
   validate?: TokenValidator;
   /**
    * The claims `token.scopes` (and `requireScopes`) read, each a space-delimited string or an array of strings.
-   * Default `['scope', 'scp']`. Auth0 RBAC: add `'permissions'`; Entra ID app roles: `'roles'`.
+   * Default `['scope', 'scp']`. Auth0 RBAC: add `'permissions'`; Entra ID app roles: `'roles'`; Keycloak realm
+   * roles: `'realm_access.roles'` (a dotted name reads a nested member when no top-level claim has that name).
    */
   scopeClaims?: readonly string[];
   /**

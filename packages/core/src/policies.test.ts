@@ -76,11 +76,12 @@ describe('audience per request (the seed: a resource per tenant)', () => {
     );
   });
 
-  it('treats an audience function that returns nothing usable as a configuration error', async () => {
-    const v = verifier({ audience: () => [] });
-    await expect(v.authenticate(web('https://x.example/', `Bearer ${await token()}`))).rejects.toThrow(
-      ConfigurationError,
-    );
+  it('refuses every token when the audience function finds no resource in the request (undefined or [])', async () => {
+    for (const answer of [undefined, []]) {
+      const v = verifier({ audience: () => answer });
+      const error = await refusal(v.authenticate(web('https://x.example/', `Bearer ${await token()}`)));
+      expect(error).toMatchObject({ status: 401, reason: 'audience_mismatch' });
+    }
   });
 });
 
@@ -136,6 +137,10 @@ describe('issuers without aud (AWS Cognito): clientId', () => {
     expect((await refusal(verifier(cognito).verify(await access({ aud: OTHER_API })))).reason).toBe(
       'audience_mismatch',
     );
+  });
+  it('with an audience too, a token without aud is refused: only with no audience at all may aud be absent', async () => {
+    const v = verifier({ clientId: 'app-client-1' });
+    expect(await refusal(v.verify(await access()))).toMatchObject({ reason: 'missing_claim', claim: 'aud' });
   });
   it('with an audience too, requires the listed client for every token', async () => {
     const v = verifier({ clientId: 'client-1' });

@@ -224,6 +224,15 @@ describe("keys scoped to one issuer (the JWK's issuer member, as Microsoft publi
     await expect(v.verify(await entraToken(key, TENANT_B))).resolves.toBeDefined();
   });
 
+  it('substitutes the template whatever its case, as Microsoft does', async () => {
+    server.route(
+      '/common/keys',
+      json({ keys: [{ ...key.jwk, issuer: 'https://login.microsoftonline.com/{TenantId}/v2.0' }] }),
+    );
+    const v = createVerifier({ issuer: tenantResolver([TENANT_A]).resolve, audience: AUDIENCE });
+    await expect(v.verify(await entraToken(key, TENANT_A))).resolves.toBeDefined();
+  });
+
   it("a key scoped to tenant B never verifies tenant A's tokens", async () => {
     const v = setup();
     await expect(v.verify(await entraToken(other, TENANT_B))).resolves.toBeDefined();

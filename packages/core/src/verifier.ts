@@ -391,14 +391,16 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
       fail("verify(): this verifier's audience depends on the request; pass { audience } to verify().");
     }
     const resolver = configured as (request: AuthenticateRequest) => string | readonly string[];
-    const accepted = stringList(resolver(request), "the audience function's answer");
-    if (accepted.length === 0) fail("the audience function's answer must name at least one identifier.");
-    return this.policy(accepted);
+    // Nothing (undefined or []) means this request names no resource this API serves: every token is refused.
+    const answer = resolver(request) as string | readonly string[] | undefined;
+    return this.policy(answer === undefined ? [] : stringList(answer, "the audience function's answer"));
   }
 
   private policy(accepted: readonly string[]): AudiencePolicy {
     const { audiencePolicy, ignoredAudiences, clientIds } = this.settings;
-    return { accepted, mode: audiencePolicy, ignored: ignoredAudiences, optional: clientIds !== undefined };
+    // Tokens without `aud` pass on their client alone only where no audience is configured at all (Cognito).
+    const optional = clientIds !== undefined && accepted.length === 0 && this.settings.audience === undefined;
+    return { accepted, mode: audiencePolicy, ignored: ignoredAudiences, optional };
   }
 
   private nowSeconds(): number {

@@ -1,5 +1,6 @@
 import { AuthError } from '../errors.js';
 import type { TokenTypePolicy } from './header.js';
+import { claimAt } from './scopes.js';
 
 /** Claims that, when present, must be strings (RFC 7519 §4.1, RFC 9068 §2.2); `iss` is read first. */
 const STRING_CLAIMS = ['sub', 'client_id', 'jti'] as const;
@@ -40,7 +41,7 @@ export function checkClaims(payload: Record<string, unknown>, policy: ClaimPolic
     }
   }
   for (const claim of policy.scopeClaims) {
-    const value = payload[claim];
+    const value = claimAt(payload, claim);
     if (value !== undefined && typeof value !== 'string' && !isStringArray(value)) {
       throw new AuthError('invalid_claim', {
         description: `The token's "${claim}" claim must be a string or an array of strings.`,

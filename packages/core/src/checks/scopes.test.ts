@@ -14,6 +14,13 @@ describe('scopes', () => {
     expect([...grantedScopes(claims, ['scope', 'permissions'])]).toEqual(['openid', 'orders:read']);
     expect([...grantedScopes(claims, ['roles'])]).toEqual(['Orders.Admin']);
   });
+  it('reads a dotted name as a nested member (Keycloak realm_access.roles), a top-level claim of that name first', () => {
+    const keycloak = { realm_access: { roles: ['orders-admin', 'offline_access'] } };
+    expect([...grantedScopes(keycloak, ['realm_access.roles'])]).toEqual(['orders-admin', 'offline_access']);
+    const auth0 = { 'https://example.com/roles': ['editor'], https: { 'example.com/roles': ['no'] } };
+    expect([...grantedScopes(auth0, ['https://example.com/roles'])]).toEqual(['editor']);
+    expect([...grantedScopes({ realm_access: 'x' }, ['realm_access.roles'])]).toEqual([]);
+  });
   it("'all' needs every scope, 'any' one; a refusal is 403 naming what is needed", () => {
     const granted = new Set(['a', 'b']);
     expect(() => checkScopes(granted, ['a', 'b'])).not.toThrow();

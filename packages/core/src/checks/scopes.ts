@@ -11,11 +11,27 @@ export type ScopeMatch = 'all' | 'any';
 export function grantedScopes(payload: JwtClaims, claims: readonly string[]): Set<string> {
   const scopes = new Set<string>();
   for (const claim of claims) {
-    const value = payload[claim];
+    const value = claimAt(payload, claim);
     const values = typeof value === 'string' ? value.split(' ') : Array.isArray(value) ? value : [];
     for (const scope of values) if (typeof scope === 'string' && scope !== '') scopes.add(scope);
   }
   return scopes;
+}
+
+/**
+ * The claim named `name`: a top-level claim of that name (names may contain dots: `https://example.com/roles`), or
+ * else, for a dotted name, the nested member it spells (`realm_access.roles`, Keycloak's realm roles).
+ */
+export function claimAt(payload: Record<string, unknown>, name: string): unknown {
+  if (Object.hasOwn(payload, name) || !name.includes('.')) return payload[name];
+  let value: unknown = payload;
+  for (const part of name.split('.')) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, part)) {
+      return undefined;
+    }
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
 }
 
 /**

@@ -97,7 +97,8 @@ export class LocalKeySet implements KeySet {
 function keyOfIssuer(jwk: JsonWebKey, { issuer, tenant }: KeyQuery): boolean {
   if (jwk.issuer === undefined || issuer === undefined) return true;
   if (typeof jwk.issuer !== 'string') return false;
-  const expected = tenant === undefined ? jwk.issuer : jwk.issuer.replaceAll('{tenantid}', tenant);
+  // Microsoft substitutes the template case-insensitively.
+  const expected = tenant === undefined ? jwk.issuer : jwk.issuer.replace(/\{tenantid\}/gi, tenant);
   return expected === issuer;
 }
 
