@@ -6,10 +6,12 @@
 
 import fc from 'fast-check';
 import { headerArbitrary, payloadArbitrary } from './header-payload-arbitraries.js';
+import { providerClaimsArbitrary } from './provider-claim-arbitraries.js';
 import type {
   BytesMutation,
   EncodingMutation,
   JsonStyle,
+  PayloadSpec,
   PostMutation,
   Scenario,
   SignerSpec,
@@ -21,7 +23,14 @@ import type {
 
 export const configArbitrary: fc.Arbitrary<VerifierConfig> = fc.record({
   clockTolerance: fc.constantFrom<number | undefined>(undefined, undefined, 0, 2.5, 60),
-  audience: fc.constantFrom<'single' | 'pair'>('single', 'pair'),
+  // `alt` only as the other audience of a request (see differential.test.ts), where the cache is put to the test.
+  audience: fc.constantFrom<VerifierConfig['audience']>('single', 'single', 'single', 'pair', 'pair'),
+  audienceSource: fc.constantFrom<VerifierConfig['audienceSource']>(
+    'static',
+    'static',
+    'function',
+    'per-call',
+  ),
   audiencePolicy: fc.constantFrom<'any' | 'exclusive' | undefined>(undefined, undefined, 'any', 'exclusive'),
   tokenType: fc.constantFrom<'default' | 'strict' | undefined>(
     undefined,
@@ -45,6 +54,17 @@ export const configArbitrary: fc.Arbitrary<VerifierConfig> = fc.record({
   jwkAlg: fc.boolean(),
   maxTokenAge: fc.constantFrom<number | undefined>(undefined, undefined, undefined, 60, 3600),
   issuers: fc.constantFrom<'one' | 'two'>('one', 'one', 'two'),
+  issuerSource: fc.constantFrom<VerifierConfig['issuerSource']>('list', 'list', 'resolver', 'async-resolver'),
+  requiredClaims: fc.constantFrom<VerifierConfig['requiredClaims']>(
+    'none',
+    'none',
+    'none',
+    'token_use',
+    'mixed',
+  ),
+  clientId: fc.constantFrom<VerifierConfig['clientId']>('any', 'any', 'any', 'listed'),
+  ignoredAudiences: fc.constantFrom<VerifierConfig['ignoredAudiences']>('none', 'none', 'userinfo'),
+  scopeClaims: fc.constantFrom<VerifierConfig['scopeClaims']>('default', 'default', 'default', 'permissions'),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -230,9 +250,13 @@ const jsonStyle = fc.constantFrom<JsonStyle>(
   'reversed',
 );
 
+const payloadWithProviderClaims: fc.Arbitrary<PayloadSpec> = fc
+  .tuple(payloadArbitrary, providerClaimsArbitrary)
+  .map(([payload, provider]) => ({ ...payload, provider }));
+
 export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record({
   header: headerArbitrary,
-  payload: payloadArbitrary,
+  payload: payloadWithProviderClaims,
   headerStyle: jsonStyle,
   payloadStyle: jsonStyle,
   headerBytes: bytesMutation,

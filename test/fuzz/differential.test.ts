@@ -20,11 +20,32 @@ import {
   tally,
   timeoutFor,
 } from './fuzz-config.js';
-import { checkAgainst, checkSame, clock, runVerify, verifierOptions, verifierPool } from './harness.js';
-import { ALL_ALGORITHMS, AUDIENCE, generateKeyMaterial, type KeyMaterial, OTHER_ISSUER } from './keys.js';
+import {
+  callFor,
+  checkAgainst,
+  checkSame,
+  clock,
+  runVerify,
+  verifierOptions,
+  verifierPool,
+} from './harness.js';
+import {
+  ALL_ALGORITHMS,
+  AUDIENCE,
+  CLIENT,
+  generateKeyMaterial,
+  type KeyMaterial,
+  OTHER_ISSUER,
+} from './keys.js';
 import { createOracle, type Expectation, type Oracle } from './oracle.js';
 import { BASE_SECONDS, type RenderContext, renderToken } from './render.js';
-import type { Scenario, ValueSpec, VerifierConfig } from './token-model.js';
+import {
+  NO_PROVIDER_CLAIMS,
+  otherAudience,
+  type Scenario,
+  type ValueSpec,
+  type VerifierConfig,
+} from './token-model.js';
 
 const RUNS_PER_ALGORITHM = Math.ceil(FUZZ_RUNS / ALL_ALGORITHMS.length);
 const TIME_TRAVEL_RUNS = Math.max(100, Math.ceil(FUZZ_RUNS / 10));
@@ -51,7 +72,12 @@ const contextOf = (ctx: RenderContext, token: string, expectation?: Expectation)
   `  alg: ${ctx.alg}  now: ${ctx.nowMs} ms  config: ${JSON.stringify(ctx.config)}\n  token: ${token}` +
   (expectation?.verdict.ok ? `\n  jose payload: ${JSON.stringify(expectation.verdict.payload)}` : '');
 
-/** One differential case: the oracle's expectation, then audguard on every backend and cache mode. */
+/**
+ * One differential case: the oracle's expectation, then audguard on every backend and cache mode. With a function
+ * audience the webcrypto backend and the cache miss go through `authenticate()` (the request's path decides the
+ * audience), the node backend and the cache hit through `verify(t, { audience })`, which overrides the function.
+ * Outside the static audience, the cached verifier then gets the token for another of this API's audiences.
+ */
 async function differentialCase(
   alg: JwsAlgorithm,
   config: VerifierConfig,
@@ -66,9 +92,13 @@ async function differentialCase(
   tally(`oracle: jose ${expectation.verdict.ok ? 'accepts' : 'refuses'}`);
   for (const id of expectation.applied) tally(`oracle applied: ${id}`);
 
-  const node = await runVerify(pooled(config, alg, 'node'), token, 'node backend');
+  const viaVerify = callFor(config, 'verify', token);
+  const viaRequest = callFor(config, 'authenticate', token);
+  tally(`entry: ${viaRequest.kind}${'audience' in viaRequest ? ' with an audience' : ''}`);
+
+  const node = await runVerify(pooled(config, alg, 'node'), token, 'node backend', viaVerify);
   checkAgainst(node, expectation, context);
-  const web = await runVerify(pooled(config, alg, 'webcrypto'), token, 'webcrypto backend');
+  const web = await runVerify(pooled(config, alg, 'webcrypto'), token, 'webcrypto backend', viaRequest);
   checkAgainst(web, expectation, context);
   checkSame(node, web, 'node and webcrypto backends', context);
   // A finding the oracle tolerates is only counted when audguard actually took the tolerated path.
@@ -78,13 +108,33 @@ async function differentialCase(
   const cached = createVerifier(
     verifierOptions(keys, config, alg, scenario.clockMs % 2 ? 'webcrypto' : 'node', true),
   );
-  const miss = await runVerify(cached, token, 'cached verifier (miss)');
+  const miss = await runVerify(cached, token, 'cached verifier (miss)', viaRequest);
   checkSame(node, miss, 'cache off and cache miss', context);
-  const hit = await runVerify(cached, token, 'cached verifier (hit)');
+  const hit = await runVerify(cached, token, 'cached verifier (hit)', viaVerify);
   checkSame(node, hit, 'cache off and cache hit', context);
+
+  if (config.audienceSource !== 'static' && hit.ok) {
+    // The same cached verifier, asked for another of this API's audiences (another request path, another
+    // per-call audience) once it holds the token: judged as jose judges the token for that audience.
+    const other = otherAudience(config.audience);
+    const otherCtx: RenderContext = { ...ctx, config: { ...config, audience: other } };
+    const otherExpectation = await oracle.expect(scenario, otherCtx, rendered);
+    const switched = await runVerify(
+      cached,
+      token,
+      `cached verifier, audience ${other}`,
+      callFor(config, 'authenticate', token, other),
+    );
+    checkAgainst(switched, otherExpectation, contextOf(otherCtx, token, otherExpectation));
+    tally(
+      `cached, then ${switched.ok ? 'accepted' : 'refused'} for another audience (${config.audienceSource})`,
+    );
+  }
 
   tally(`audguard: ${node.ok ? 'accepts' : `refuses ${node.error.reason}`}`);
   if (node.ok && node.token.issuer === OTHER_ISSUER) tally('audguard: accepts a token of the second issuer');
+  if (node.ok && config.issuerSource !== 'list')
+    tally(`audguard: accepts through an issuer ${config.issuerSource}`);
 }
 
 describe('audguard ≡ jose jwtVerify (+ documented adjustments)', () => {
@@ -160,10 +210,18 @@ const timeScenario: fc.Arbitrary<Scenario> = fc
         iss: { ref: 'iss' },
         aud: plain(AUDIENCE),
         sub: plain('user-1'),
-        client_id: plain('client-1'),
+        client_id: plain(CLIENT),
         jti: plain('jti-1'),
         scope: plain('orders:read'),
         scp: undefined,
+        // What any `requiredClaims` of the configs asks for; nothing that marks another kind of token.
+        provider: {
+          ...NO_PROVIDER_CLAIMS,
+          token_use: plain('access'),
+          ver: plain('2.0'),
+          tier: plain(2),
+          mfa: plain(true),
+        },
         extra: [],
         duplicates: [],
         exp: exp ?? { time: 'now', delta: 3600, frac: 0, format: 'plain' },
@@ -222,11 +280,13 @@ describe('verified-token cache under a moving clock', () => {
                 signer: undefined,
               });
               const context = contextOf(ctx, token, expectation);
-              const outcome = await runVerify(cached, token, `cached verifier at +${elapsed}s`);
+              const call = callFor(config, 'verify', token);
+              const outcome = await runVerify(cached, token, `cached verifier at +${elapsed}s`, call);
               const fresh = await runVerify(
                 pooled(config, alg, backend),
                 token,
                 `uncached verifier at +${elapsed}s`,
+                call,
               );
               checkAgainst(fresh, expectation, context);
               // P3 (a cache hit skipping maxTokenAge / iat) was fixed in core: cached and fresh must agree.

@@ -1,25 +1,32 @@
 /**
  * One minimal, hand-built token per divergence the oracle knows about (oracle.ts ADJUSTMENTS and FINDINGS): proof
  * that each adjustment is needed (jose accepts, audguard refuses with the given reason) and a small reproduction of
- * each finding. The two real bugs the fuzzing found (P2 weak RSA keys, P3 cache hits skipping the iat checks) are
- * fixed in core; their tests now assert the correct behaviour and guard against a regression.
+ * each finding. The two real bugs the fuzzing found first (P2 weak RSA keys, P3 cache hits skipping the iat checks)
+ * are fixed in core; their tests now assert the correct behaviour and guard against a regression. P4 is open: its
+ * test asserts the correct behaviour as an expected failure. And one case per Real-issuers option where jose has
+ * an equivalent, where both sides must agree.
  */
 
 import { createVerifier, type JwsAlgorithm } from '@audguard/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clock, type Outcome, runVerify, verifierOptions } from './harness.js';
+import { callFor, clock, type Outcome, runVerify, verifierOptions } from './harness.js';
 import {
   AUDIENCE,
+  AUDIENCE_ALT,
+  CLIENT,
   generateKeyMaterial,
   ISSUER,
   type KeyMaterial,
   OTHER_API,
+  OTHER_CLIENT,
+  OTHER_ISSUER,
   type SigningKey,
   signWith,
+  USERINFO,
 } from './keys.js';
 import { createOracle, type JoseVerdict, type Oracle } from './oracle.js';
 import { BASE_SECONDS, type RenderContext } from './render.js';
-import type { VerifierConfig } from './token-model.js';
+import { DEFAULT_CONFIG, type VerifierConfig } from './token-model.js';
 
 let keys: KeyMaterial;
 let oracle: Oracle;
@@ -32,16 +39,7 @@ beforeAll(() => {
 const NOW = BASE_SECONDS;
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
 
-const DEFAULTS: VerifierConfig = {
-  clockTolerance: undefined,
-  audience: 'single',
-  audiencePolicy: undefined,
-  tokenType: undefined,
-  algorithms: 'default',
-  jwkAlg: true,
-  maxTokenAge: undefined,
-  issuers: 'one',
-};
+const DEFAULTS: VerifierConfig = DEFAULT_CONFIG;
 
 interface Case {
   alg?: JwsAlgorithm;
@@ -50,6 +48,8 @@ interface Case {
   payload?: string | Record<string, unknown>;
   config?: Partial<VerifierConfig>;
   signer?: SigningKey;
+  /** Signed by the second issuer's honest key (instead of the first's). */
+  secondary?: boolean;
   /** Rewrites the encoded segments before signing. */
   encode?: (header: string, payload: string) => [string, string];
   /** Rewrites the compact token after signing. */
@@ -58,7 +58,7 @@ interface Case {
 
 function mint(c: Case): string {
   const alg = c.alg ?? 'RS256';
-  const signer = c.signer ?? (keys.byAlg.get(alg) as SigningKey);
+  const signer = c.signer ?? ((c.secondary ? keys.secondary.byAlg : keys.byAlg).get(alg) as SigningKey);
   const header = JSON.stringify({ alg, typ: 'at+jwt', kid: signer.kid, ...c.header });
   const payload =
     typeof c.payload === 'string'
@@ -70,6 +70,7 @@ function mint(c: Case): string {
   return c.after ? c.after(token) : token;
 }
 
+/** jose's verdict and audguard's outcome; with a function audience, through `authenticate()` of a request. */
 async function judge(c: Case): Promise<{ token: string; jose: JoseVerdict; audguard: Outcome }> {
   const alg = c.alg ?? 'RS256';
   const config = { ...DEFAULTS, ...c.config };
@@ -78,7 +79,8 @@ async function judge(c: Case): Promise<{ token: string; jose: JoseVerdict; audgu
   const token = mint(c);
   const jose = await oracle.verdict(token, ctx);
   const verifier = createVerifier(verifierOptions(keys, config, alg, 'node', false));
-  return { token, jose, audguard: await runVerify(verifier, token, 'divergence') };
+  const call = callFor(config, 'authenticate', token);
+  return { token, jose, audguard: await runVerify(verifier, token, 'divergence', call) };
 }
 
 const reason = (o: Outcome) => (o.ok ? 'accepted' : o.error.reason);
@@ -105,6 +107,53 @@ describe('documented strictness: jose accepts, audguard refuses (the oracle adju
       'D9 exclusive policy, aud also names another API',
       { payload: { aud: [AUDIENCE, OTHER_API] }, config: { audiencePolicy: 'exclusive' } },
       'audience_not_exclusive',
+    ],
+    [
+      'D9 exclusive policy with ignoredAudiences, aud also names another API',
+      {
+        payload: { aud: [AUDIENCE, USERINFO, OTHER_API] },
+        config: { audiencePolicy: 'exclusive', ignoredAudiences: 'userinfo' },
+      },
+      'audience_not_exclusive',
+    ],
+    [
+      'D7 scopeClaims with permissions: a non-string member',
+      { payload: { permissions: ['orders:read', 1] }, config: { scopeClaims: 'permissions' } },
+      'invalid_claim',
+    ],
+    ['R1 token_use "id" (a Cognito ID token)', { payload: { token_use: 'id' } }, 'id_token_not_accepted'],
+    ['R1 payload typ "ID" (a Keycloak ID token)', { payload: { typ: 'ID' } }, 'id_token_not_accepted'],
+    ['R1 at_hash', { payload: { at_hash: 'HK6E_P6Dh8Y93mRNtsDB1Q' } }, 'id_token_not_accepted'],
+    ['R1 c_hash: null', { payload: { c_hash: null } }, 'id_token_not_accepted'],
+    [
+      'R1 even under tokenType strict',
+      { payload: { token_use: 'id', client_id: CLIENT, jti: 'j-1' }, config: { tokenType: 'strict' } },
+      'id_token_not_accepted',
+    ],
+    ['R2 token_use "refresh"', { payload: { token_use: 'refresh' } }, 'type_not_allowed'],
+    ['R2 token_use 123', { payload: { token_use: 123 } }, 'type_not_allowed'],
+    ['R2 payload typ "Logout"', { payload: { typ: 'Logout' } }, 'type_not_allowed'],
+    ['R2 payload typ "offline"', { payload: { typ: 'offline' } }, 'type_not_allowed'],
+    [
+      'R3 requiredClaims tier: 2, the token says "2"',
+      { payload: { ver: '2.0', tier: '2', mfa: true }, config: { requiredClaims: 'mixed' } },
+      'invalid_claim',
+    ],
+    [
+      'R3 requiredClaims ver: "2.0", the token says null',
+      { payload: { ver: null, tier: 2, mfa: true }, config: { requiredClaims: 'mixed' } },
+      'invalid_claim',
+    ],
+    ['R4 clientId listed, the token names no client', { config: { clientId: 'listed' } }, 'missing_claim'],
+    [
+      'R5 clientId listed, client_id is another client',
+      { payload: { client_id: OTHER_CLIENT }, config: { clientId: 'listed' } },
+      'client_not_allowed',
+    ],
+    [
+      'R5 clientId listed, azp is another client (no client_id)',
+      { payload: { azp: OTHER_CLIENT, cid: CLIENT }, config: { clientId: 'listed' } },
+      'client_not_allowed',
     ],
   ];
   for (const [name, c, expected] of cases) {
@@ -167,6 +216,80 @@ describe('findings: undocumented divergences where audguard is stricter (RFC-cor
   }
 });
 
+describe('new options, where jose has an equivalent: both agree', () => {
+  const cases: Array<[string, Case, string]> = [
+    [
+      'issuer resolver (sync), a token of the issuer it answers for',
+      { config: { issuerSource: 'resolver' } },
+      'accepted',
+    ],
+    [
+      'issuer resolver (async) for two issuers, a token of the second',
+      {
+        payload: { iss: OTHER_ISSUER },
+        secondary: true,
+        config: { issuerSource: 'async-resolver', issuers: 'two' },
+      },
+      'accepted',
+    ],
+    [
+      'issuer resolver, an issuer it does not answer for',
+      { payload: { iss: OTHER_ISSUER }, config: { issuerSource: 'resolver' } },
+      'unknown_issuer',
+    ],
+    [
+      'function audience (the request path), the token names it',
+      { config: { audienceSource: 'function' } },
+      'accepted',
+    ],
+    [
+      'function audience, the token names another of this API’s',
+      { payload: { aud: AUDIENCE_ALT }, config: { audienceSource: 'function' } },
+      'audience_mismatch',
+    ],
+    [
+      'per-call audience overriding the configured one',
+      { payload: { aud: AUDIENCE_ALT }, config: { audienceSource: 'per-call', audience: 'pair' } },
+      'accepted',
+    ],
+    ['scope as an array (Duende)', { payload: { scope: ['orders:read', 'orders:write'] } }, 'accepted'],
+    [
+      'requiredClaims with their exact values (2.0 is the number 2)',
+      {
+        payload: `{"iss":"${ISSUER}","aud":"${AUDIENCE}","exp":${NOW + 300},"ver":"2.0","tier":2.0,"mfa":true}`,
+        config: { requiredClaims: 'mixed' },
+      },
+      'accepted',
+    ],
+    ['requiredClaims absent (jose: presence)', { config: { requiredClaims: 'token_use' } }, 'missing_claim'],
+    [
+      'exclusive policy with ignoredAudiences: this API and /userinfo',
+      {
+        payload: { aud: [AUDIENCE, USERINFO] },
+        config: { audiencePolicy: 'exclusive', ignoredAudiences: 'userinfo' },
+      },
+      'accepted',
+    ],
+    [
+      'ignoredAudiences: /userinfo alone is never enough',
+      { payload: { aud: USERINFO }, config: { ignoredAudiences: 'userinfo' } },
+      'audience_mismatch',
+    ],
+    [
+      'clientId listed, the client in cid (Okta)',
+      { payload: { cid: CLIENT }, config: { clientId: 'listed' } },
+      'accepted',
+    ],
+  ];
+  for (const [name, c, expected] of cases) {
+    it(name, async () => {
+      const { jose, audguard } = await judge(c);
+      expect(jose.ok).toBe(expected === 'accepted');
+      expect(reason(audguard)).toBe(expected);
+    });
+  }
+});
+
 describe('findings: audguard accepts what jose refuses', () => {
   it('P1 a JWK published with alg "EdDSA" verifies a token whose header says "Ed25519" (harmless alias)', async () => {
     const { jose, audguard } = await judge({ alg: 'Ed25519' });
@@ -209,6 +332,18 @@ describe('findings: audguard accepts what jose refuses', () => {
     expect(reason(await runVerify(cached, token, 'first'))).toBe('accepted');
     clock.ms = (NOW - 60) * 1000; // NTP steps the clock back a minute
     expect(reason(await runVerify(cached, token, 'cache hit'))).toBe('issued_in_future');
+  });
+
+  // BUG (open): verifier.ts policy() makes `aud` optional whenever `clientId` is set (`optional: clientIds !==
+  // undefined`), although the clientId TSDoc and the core README limit that to verifiers with no audience. When it is
+  // fixed, `it.fails` becomes `it` (and the oracle's P4 emulation stops firing).
+  it.fails('P4 clientId with an audience: a token without aud must be refused, as jose refuses it', async () => {
+    const { jose, audguard } = await judge({
+      payload: `{"iss":"${ISSUER}","client_id":"${CLIENT}","exp":${NOW + 300}}`,
+      config: { clientId: 'listed' },
+    });
+    expect(jose.ok).toBe(false);
+    expect(reason(audguard)).toBe('missing_claim');
   });
 
   it('N1 (fixed, now U2) exp: 1e20 is accepted by jose, refused by audguard instead of an Invalid Date', async () => {

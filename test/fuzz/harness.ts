@@ -6,17 +6,28 @@ import { isDeepStrictEqual } from 'node:util';
 import {
   type AccessToken,
   AuthError,
+  type AuthenticateRequest,
   type CryptoBackend,
   createVerifier,
+  type IssuerResolution,
   isAuthError,
   type JwsAlgorithm,
   type Verifier,
   type VerifierOptions,
 } from '@audguard/core';
 import { STRICT, tally } from './fuzz-config.js';
-import { AUDIENCE, AUDIENCE_ALT, ISSUER, isHmac, type KeyMaterial, OTHER_ISSUER } from './keys.js';
-import { type Expectation, FINDINGS, type JoseVerdict } from './oracle.js';
-import { allowedAlgorithms, type VerifierConfig } from './token-model.js';
+import { ISSUER, isHmac, type KeyMaterial, OTHER_API, OTHER_ISSUER } from './keys.js';
+import { type Derived, type Expectation, FINDINGS, type JoseVerdict } from './oracle.js';
+import {
+  allowedAlgorithms,
+  audienceList,
+  audiences,
+  clientIds,
+  ignoredAudiences,
+  requiredClaims,
+  scopeClaims,
+  type VerifierConfig,
+} from './token-model.js';
 
 /** The clock every fuzzed verifier reads; a property sets it before each verification. */
 export const clock = { ms: 0 };
@@ -30,6 +41,58 @@ export const HANG_MS = 5_000;
 
 const STATUSES = new Set([400, 401, 403, 503]);
 
+/** The request path for which the function-audience verifiers answer with each audience of the configs. */
+export const AUDIENCE_PATHS: Readonly<Record<VerifierConfig['audience'], string>> = {
+  single: '/v1/orders',
+  alt: '/v2/orders',
+  pair: '/orders',
+};
+
+/** A function audience (`audience: (request) => …`): this API's identifiers for the request's path. */
+function audienceOfRequest(request: AuthenticateRequest): readonly string[] {
+  const path = (request.url ?? '').split('?')[0];
+  for (const [audience, p] of Object.entries(AUDIENCE_PATHS)) {
+    if (p === path) return audienceList(audience as VerifierConfig['audience']);
+  }
+  return [OTHER_API];
+}
+
+/** The trusted issuers as audguard gets them: a string, entries, or a resolver answering for the same ones. */
+function issuerOptions(
+  keys: KeyMaterial,
+  config: VerifierConfig,
+  hmac: boolean,
+): Pick<VerifierOptions, 'issuer' | 'jwks' | 'secret'> {
+  const primary = hmac ? { secret: keys.secret } : { jwks: config.jwkAlg ? keys.jwks : keys.jwksNoAlg };
+  const other = keys.secondary;
+  const secondary = hmac ? { secret: other.secret } : { jwks: config.jwkAlg ? other.jwks : other.jwksNoAlg };
+  if (config.issuerSource === 'list') {
+    if (config.issuers === 'one') return { issuer: ISSUER, ...primary };
+    return {
+      issuer: [
+        { issuer: ISSUER, ...primary },
+        { issuer: OTHER_ISSUER, ...secondary },
+      ],
+    };
+  }
+  const trusted = new Map<string, IssuerResolution>([[ISSUER, primary]]);
+  if (config.issuers === 'two') trusted.set(OTHER_ISSUER, secondary);
+  // The synchronous resolver leaves `issuer` out; the asynchronous one names it (both are allowed).
+  if (config.issuerSource === 'resolver') return { issuer: (iss) => trusted.get(iss) };
+  return {
+    issuer: async (iss) => {
+      const answer = trusted.get(iss);
+      return answer && { issuer: iss, ...answer };
+    },
+  };
+}
+
+/** The `audience` option: the list, a function of the request, or (per call) another API's, always overridden. */
+function audienceOption(config: VerifierConfig): NonNullable<VerifierOptions['audience']> {
+  if (config.audienceSource === 'function') return audienceOfRequest;
+  return config.audienceSource === 'per-call' ? OTHER_API : audiences(config);
+}
+
 export function verifierOptions(
   keys: KeyMaterial,
   config: VerifierConfig,
@@ -38,19 +101,16 @@ export function verifierOptions(
   cache: boolean,
 ): VerifierOptions {
   const hmac = isHmac(alg);
-  const primary = hmac ? { secret: keys.secret } : { jwks: config.jwkAlg ? keys.jwks : keys.jwksNoAlg };
-  const other = keys.secondary;
-  const secondary = hmac ? { secret: other.secret } : { jwks: config.jwkAlg ? other.jwks : other.jwksNoAlg };
+  const required = requiredClaims(config);
+  const clients = clientIds(config);
+  const ignored = ignoredAudiences(config);
   return {
-    ...(config.issuers === 'one'
-      ? { issuer: ISSUER, ...primary }
-      : {
-          issuer: [
-            { issuer: ISSUER, ...primary },
-            { issuer: OTHER_ISSUER, ...secondary },
-          ],
-        }),
-    audience: config.audience === 'single' ? AUDIENCE : [AUDIENCE, AUDIENCE_ALT],
+    ...issuerOptions(keys, config, hmac),
+    audience: audienceOption(config),
+    ...(clients === undefined ? {} : { clientId: clients }),
+    ...(Object.keys(required).length === 0 ? {} : { requiredClaims: required }),
+    ...(ignored.length === 0 ? {} : { ignoredAudiences: ignored }),
+    ...(config.scopeClaims === 'default' ? {} : { scopeClaims: scopeClaims(config) }),
     // The asymmetric default is left implicit, so the verifier's own default list is what gets fuzzed.
     ...(config.algorithms === 'default' && !hmac ? {} : { algorithms: allowedAlgorithms(config, alg) }),
     ...(config.clockTolerance === undefined ? {} : { clockTolerance: config.clockTolerance }),
@@ -58,7 +118,9 @@ export function verifierOptions(
     ...(config.tokenType === undefined ? {} : { tokenType: config.tokenType }),
     ...(config.maxTokenAge === undefined ? {} : { maxTokenAge: config.maxTokenAge }),
     cryptoBackend: backend,
-    cache: cache ? { max: 1000 } : false,
+    // Small caches: each case builds its own cached verifier, and lru-cache allocates `max` slots up front.
+    cache: cache ? { max: 16 } : false,
+    ...(config.issuerSource === 'list' ? {} : { issuerCache: { max: 16 } }),
     clock: () => clock.ms,
   };
 }
@@ -85,18 +147,64 @@ export const fail = (message: string): never => {
   throw new FuzzFailure(message);
 };
 
+/** How a case reaches the verifier: `verify(token)`, `verify(token, { audience })`, or `authenticate(request)`. */
+export type Call =
+  | { readonly kind: 'verify'; readonly audience?: readonly string[] }
+  | { readonly kind: 'authenticate'; readonly path: string };
+
+// RFC 6750 §2.1 b64token: what an `Authorization: Bearer` header carries to the verifier unchanged.
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
 /**
- * `verifier.verify(token)`, which must settle within {@link HANG_MS} and either resolve or reject with a
- * well-formed `AuthError`: status 400/401/403/503, a `reason`, a safe description that does not echo the token.
+ * The call that puts `audience` to a verifier built from `config`: plain `verify` for a static audience,
+ * `verify(t, { audience })` for a per-call one, and for a function audience `authenticate` of a request whose path
+ * yields it — when `token` can travel in an `Authorization` header as it is (a b64token; other strings would be
+ * refused or trimmed by the extraction, so they get `verify(t, { audience })`, which overrides the function).
  */
-export async function runVerify(verifier: Verifier, token: string, label: string): Promise<Outcome> {
+export function callFor(
+  config: VerifierConfig,
+  entry: 'verify' | 'authenticate',
+  token: string,
+  audience: VerifierConfig['audience'] = config.audience,
+): Call {
+  if (config.audienceSource === 'static') return { kind: 'verify' };
+  if (config.audienceSource === 'function' && entry === 'authenticate' && B64TOKEN.test(token)) {
+    return { kind: 'authenticate', path: AUDIENCE_PATHS[audience] };
+  }
+  return { kind: 'verify', audience: audienceList(audience) };
+}
+
+function invoke(verifier: Verifier, token: string, call: Call): Promise<AccessToken> {
+  if (call.kind === 'authenticate') {
+    return verifier.authenticate({
+      method: 'GET',
+      url: call.path,
+      headers: { authorization: `Bearer ${token}` },
+    });
+  }
+  return call.audience === undefined
+    ? verifier.verify(token)
+    : verifier.verify(token, { audience: call.audience });
+}
+
+/**
+ * `verifier.verify(token)` (or the given call), which must settle within {@link HANG_MS} and either resolve or
+ * reject with a well-formed `AuthError`: status 400/401/403/503, a `reason`, a safe description that does not echo
+ * the token.
+ */
+export async function runVerify(
+  verifier: Verifier,
+  token: string,
+  label: string,
+  call: Call = { kind: 'verify' },
+): Promise<Outcome> {
   let timer: NodeJS.Timeout | undefined;
   const hang = new Promise<'hang'>((resolve) => {
     timer = setTimeout(() => resolve('hang'), HANG_MS);
   });
   let result: AccessToken | 'hang';
   try {
-    result = await Promise.race([verifier.verify(token), hang]);
+    result = await Promise.race([invoke(verifier, token, call), hang]);
   } catch (error) {
     return { ok: false, error: checkAuthError(error, verifier, token, label) };
   } finally {
@@ -147,6 +255,7 @@ export function describeVerdict(v: JoseVerdict): string {
 function compareAccepted(
   token: AccessToken,
   verdict: Extract<JoseVerdict, { ok: true }>,
+  derived: Derived | undefined,
   label: string,
 ): void {
   if (!isDeepStrictEqual({ ...token.claims }, { ...verdict.payload })) {
@@ -160,9 +269,16 @@ function compareAccepted(
     );
   }
   const p = verdict.payload;
-  const aud = typeof p.aud === 'string' ? [p.aud] : (p.aud as unknown[]);
+  // No `aud` at all only passes under finding P4 (clientId with an audience): then the audience is empty.
+  const aud = typeof p.aud === 'string' ? [p.aud] : ((p.aud as unknown[] | undefined) ?? []);
   if (!isDeepStrictEqual([...token.audience], aud))
     fail(`${label}: audience ${JSON.stringify(token.audience)}`);
+  if (derived && token.clientId !== derived.clientId) fail(`${label}: clientId ${String(token.clientId)}`);
+  if (derived && !isDeepStrictEqual(new Set(token.scopes), new Set(derived.scopes))) {
+    fail(
+      `${label}: scopes ${JSON.stringify([...token.scopes])}, expected ${JSON.stringify([...derived.scopes])}`,
+    );
+  }
   if (token.issuer !== p.iss) fail(`${label}: issuer ${token.issuer}`);
   if (token.subject !== p.sub) fail(`${label}: subject ${String(token.subject)}`);
   const exp = new Date((p.exp as number) * 1000).getTime();
@@ -184,7 +300,7 @@ export function checkAgainst(outcome: Outcome, expectation: Expectation, context
   if (outcome.ok) {
     if (expectation.accept === 'no') fail(`audguard accepts a token it must refuse${explain()}`);
     if (expectation.verdict.ok)
-      compareAccepted(outcome.token, expectation.verdict, `accepted token${explain()}`);
+      compareAccepted(outcome.token, expectation.verdict, expectation.derived, `accepted token${explain()}`);
     return;
   }
   if (expectation.accept === 'yes') fail(`audguard refuses a token jose accepts${explain()}`);

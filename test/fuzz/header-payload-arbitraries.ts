@@ -1,24 +1,35 @@
 /**
  * The fast-check generators for what a token's header and payload say: each claim and header parameter mostly
  * honest, often right at a boundary, sometimes of the wrong type, absent, duplicated, or joined by arbitrary extra
- * members (including names that collide with `Object.prototype`).
+ * members (including names that collide with `Object.prototype`). The claims of real providers are in
+ * provider-claim-arbitraries.ts.
  */
 
 import fc from 'fast-check';
-import { ALL_ALGORITHMS, AUDIENCE, AUDIENCE_ALT, ISSUER, OTHER_API, OTHER_ISSUER } from './keys.js';
+import {
+  ALL_ALGORITHMS,
+  AUDIENCE,
+  AUDIENCE_ALT,
+  CLIENT,
+  ISSUER,
+  OTHER_API,
+  OTHER_CLIENT,
+  OTHER_ISSUER,
+  USERINFO,
+} from './keys.js';
 import type { Entry, HeaderSpec, PayloadSpec, ValueSpec } from './token-model.js';
 
-const raw = (value: unknown): ValueSpec => ({ raw: JSON.stringify(value) });
-const rawText = (text: string): ValueSpec => ({ raw: text });
+export const raw = (value: unknown): ValueSpec => ({ raw: JSON.stringify(value) });
+export const rawText = (text: string): ValueSpec => ({ raw: text });
 
 /** Interesting strings: empty, whitespace, lookalikes, controls, astral and lone-surrogate code points. */
-const oddString = fc.oneof(
+export const oddString = fc.oneof(
   fc.constantFrom('', ' ', 'user-1', 'ünïcødé', '\u0000', '\ud800', '🦊', 'a\nb', '\u202e', 'null'),
   fc.string({ unit: 'binary', maxLength: 12 }),
   fc.string({ unit: 'grapheme', maxLength: 6 }),
 );
 
-const nonString = fc.constantFrom<ValueSpec>(
+export const nonString = fc.constantFrom<ValueSpec>(
   rawText('123'),
   rawText('0'),
   rawText('null'),
@@ -91,7 +102,15 @@ const timeClaim = (
     },
   );
 
-const audValues = [AUDIENCE, AUDIENCE_ALT, OTHER_API, `${AUDIENCE}/`, 'https://ORDERS.example.com', ''];
+const audValues = [
+  AUDIENCE,
+  AUDIENCE_ALT,
+  OTHER_API,
+  USERINFO,
+  `${AUDIENCE}/`,
+  'https://ORDERS.example.com',
+  '',
+];
 const audMember = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...audValues).map(raw) },
   { weight: 1, arbitrary: nonString },
@@ -99,6 +118,7 @@ const audMember = fc.oneof(
 
 const audClaim: fc.Arbitrary<ValueSpec | undefined> = fc.oneof(
   { weight: 30, arbitrary: fc.constant(raw(AUDIENCE)) },
+  { weight: 3, arbitrary: fc.constant(raw(AUDIENCE_ALT)) },
   { weight: 4, arbitrary: fc.constantFrom(...audValues).map(raw) },
   {
     weight: 6,
@@ -106,6 +126,8 @@ const audClaim: fc.Arbitrary<ValueSpec | undefined> = fc.oneof(
       .array(audMember, { maxLength: 4 })
       .map((members) => rawText(`[${members.map((m) => ('raw' in m ? m.raw : 'null')).join(',')}]`)),
   },
+  // Auth0 with `openid`: this API and the issuer's own /userinfo.
+  { weight: 2, arbitrary: fc.constant(raw([AUDIENCE, USERINFO])) },
   { weight: 1, arbitrary: nonString },
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
@@ -132,6 +154,27 @@ const issClaim: fc.Arbitrary<ValueSpec | undefined> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
 
+/** `client_id`: usually the honest client, sometimes another one, odd, or absent (then `azp`/`cid`/`appid` name it). */
+const clientIdClaim: fc.Arbitrary<ValueSpec | undefined> = fc.oneof(
+  { weight: 60, arbitrary: fc.constant(raw(CLIENT)) },
+  { weight: 2, arbitrary: fc.constant(raw(OTHER_CLIENT)) },
+  { weight: 2, arbitrary: oddString.map(raw) },
+  { weight: 2, arbitrary: nonString },
+  { weight: 6, arbitrary: fc.constant(undefined) },
+);
+
+/** `scope`: a space-delimited string (RFC 9068), sometimes an array (Duende), odd or absent. */
+const scopeClaim: fc.Arbitrary<ValueSpec | undefined> = fc.oneof(
+  { weight: 54, arbitrary: stringClaim('orders:read orders:write') },
+  {
+    weight: 6,
+    arbitrary: fc
+      .constantFrom(['orders:read', 'orders:write'], ['orders:read'], [], ['', 'orders:read'], ['a b'])
+      .map(raw),
+  },
+  { weight: 1, arbitrary: fc.array(oddString, { maxLength: 3 }).map(raw) },
+);
+
 const scpClaim: fc.Arbitrary<ValueSpec | undefined> = fc.oneof(
   { weight: 40, arbitrary: fc.constant(undefined) },
   { weight: 2, arbitrary: fc.constant(raw('orders:read')) },
@@ -154,7 +197,7 @@ const extraEntries: fc.Arbitrary<Entry[]> = fc.array(
   ),
   { maxLength: 3 },
 );
-export const payloadArbitrary: fc.Arbitrary<PayloadSpec> = fc.record({
+export const payloadArbitrary: fc.Arbitrary<Omit<PayloadSpec, 'provider'>> = fc.record({
   iss: issClaim,
   sub: stringClaim('user-1'),
   aud: audClaim,
@@ -162,8 +205,8 @@ export const payloadArbitrary: fc.Arbitrary<PayloadSpec> = fc.record({
   nbf: timeClaim(honestTime(-600, 0), 'hi', [6, 6, 2, 30]),
   iat: timeClaim(honestTime(-30, 0), 'hi', [24, 6, 2, 6]),
   jti: stringClaim('8d1c7c0e-4f5e-4b8e-9a77-5d0f2d6c2f10'),
-  client_id: stringClaim('client-1'),
-  scope: stringClaim('orders:read orders:write'),
+  client_id: clientIdClaim,
+  scope: scopeClaim,
   scp: scpClaim,
   extra: fc.oneof({ weight: 8, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: extraEntries }),
   duplicates: fc.oneof(

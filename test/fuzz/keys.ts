@@ -28,6 +28,12 @@ export const AUDIENCE_ALT = 'https://orders-v2.example.com';
 export const OTHER_ISSUER = 'https://other-as.example.com';
 /** Another API of the same authorization server. */
 export const OTHER_API = 'https://invoices.example.com';
+/** An audience the issuer adds for itself (Auth0's `/userinfo` with `openid`), which `ignoredAudiences` tolerates. */
+export const USERINFO = 'https://as.example.com/userinfo';
+/** The client honest tokens are issued to (`clientId: [CLIENT]` in the configs that list clients). */
+export const CLIENT = 'client-1';
+/** Another client of the same issuer. */
+export const OTHER_CLIENT = 'client-2';
 
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const satisfies readonly JwsAlgorithm[];
 /** What the verifier allows by default: every supported asymmetric algorithm (includes `Ed25519`). */

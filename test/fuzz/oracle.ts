@@ -16,7 +16,12 @@ import type { RenderContext, RenderedToken } from './render.js';
 import {
   allowedAlgorithms,
   audiences,
+  CLIENT_CLAIMS,
+  clientIds,
+  ignoredAudiences,
+  requiredClaims,
   type Scenario,
+  scopeClaims,
   tolerance,
   type VerifierConfig,
 } from './token-model.js';
@@ -36,6 +41,30 @@ export interface Expectation {
   readonly applied: readonly string[];
   /** With `accept: 'either'`: the finding that makes an acceptance tolerable (count it when audguard accepts). */
   readonly tolerated: string | undefined;
+  /** What an accepted token must report beyond jose's claims, by the documented rules (from jose's payload). */
+  readonly derived: Derived | undefined;
+}
+
+/** `AccessToken.clientId` and `AccessToken.scopes` as documented: the first client claim that is a string; the scope claims split. */
+export interface Derived {
+  readonly clientId: string | undefined;
+  readonly scopes: ReadonlySet<string>;
+}
+
+/** The client `AccessToken.clientId` names: the first of the client claims that is a string. */
+const clientOf = (payload: Record<string, unknown>): string | undefined =>
+  CLIENT_CLAIMS.map((c) => payload[c]).find((v): v is string => typeof v === 'string');
+
+function derive(payload: Record<string, unknown>, config: VerifierConfig): Derived {
+  const client = clientOf(payload);
+  const scopes = new Set<string>();
+  for (const claim of scopeClaims(config)) {
+    const value = payload[claim];
+    // RFC 6749 §3.3: space-delimited in a string; one scope per member in an array (Duende, scp, permissions).
+    const items: unknown[] = typeof value === 'string' ? value.split(' ') : Array.isArray(value) ? value : [];
+    for (const item of items) if (typeof item === 'string' && item !== '') scopes.add(item);
+  }
+  return { clientId: client, scopes };
 }
 
 type Check = (
@@ -66,6 +95,10 @@ function canonicalBase64url(segment: string): boolean {
   return (BASE64URL.indexOf(segment.charAt(segment.length - 1)) & (rest === 2 ? 0x0f : 0x03)) === 0;
 }
 const ALLOWED_TYPES = new Set(['at+jwt', 'application/at+jwt', 'jwt', 'application/jwt']);
+/** A payload `typ` (Keycloak) that says the token is a refresh or logout token. */
+const NOT_ACCESS_TYPES = new Set(['refresh', 'offline', 'logout']);
+const payloadTyp = (payload: Record<string, unknown>): string | undefined =>
+  typeof payload.typ === 'string' ? payload.typ.toLowerCase() : undefined;
 
 /**
  * Where audguard is deliberately stricter than jose. Each one applies only when jose accepted the token, so the
@@ -127,17 +160,20 @@ export const ADJUSTMENTS: readonly Adjustment[] = [
   },
   {
     // DESIGN "Scopes from `scope` and `scp`": each a string or an array of strings (Duende writes `scope` as an
-    // array); anything else is refused.
-    id: 'D7 scope or scp neither string nor array of strings',
+    // array, which is accepted as jose accepts it); anything else is refused. Only the claims `scopeClaims` names
+    // are read (with `['scope', 'permissions']`, a malformed `scp` passes, as with jose).
+    id: 'D7 a scope claim neither string nor array of strings',
     kind: 'documented',
     reasons: ['invalid_claim'],
-    applies: (_t, _h, payload) =>
-      [payload.scope, payload.scp].some(
-        (value) =>
+    applies: (_t, _h, payload, config) =>
+      scopeClaims(config).some((claim) => {
+        const value = payload[claim];
+        return (
           value !== undefined &&
           typeof value !== 'string' &&
-          !(Array.isArray(value) && value.every((s) => typeof s === 'string')),
-      ),
+          !(Array.isArray(value) && value.every((s) => typeof s === 'string'))
+        );
+      }),
   },
   {
     // DESIGN "`nbf`/`iat` with clock tolerance": audguard refuses `iat` more than the tolerance in the future.
@@ -154,10 +190,12 @@ export const ADJUSTMENTS: readonly Adjustment[] = [
     id: 'D9 exclusive audience policy',
     kind: 'documented',
     reasons: ['audience_not_exclusive'],
+    // `ignoredAudiences` (Auth0's /userinfo) are not "other APIs" there.
     applies: (_t, _h, payload, config) => {
-      if (config.audiencePolicy !== 'exclusive') return false;
+      if (config.audiencePolicy !== 'exclusive' || payload.aud === undefined) return false;
       const values: unknown[] = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-      return values.some((v) => !audiences(config).includes(v as string));
+      const ignored = ignoredAudiences(config);
+      return values.some((v) => !audiences(config).includes(v as string) && !ignored.includes(v as string));
     },
   },
   {
@@ -193,6 +231,60 @@ export const ADJUSTMENTS: readonly Adjustment[] = [
     reasons: ['malformed_token'],
     applies: (token) => token.split('.').some((segment) => !canonicalBase64url(segment)),
   },
+  // Issue 13 ("Real issuers"), listed in packages/core/README.md "Stricter than jose": jose knows nothing of
+  // these claims, so it accepts what audguard refuses.
+  {
+    // ID tokens are never access tokens, whatever the `typ` policy: Cognito's `token_use: "id"`, Keycloak's payload
+    // `typ: "ID"` (any case), and `at_hash` / `c_hash`, which OpenID Connect Core §3.1.3.6 / §3.3.2.11 define for
+    // ID tokens only (present with any value, `null` included).
+    id: 'R1 an ID token (token_use "id", payload typ "ID", at_hash, c_hash)',
+    kind: 'documented',
+    reasons: ['id_token_not_accepted'],
+    applies: (_t, _h, payload) =>
+      payload.token_use === 'id' ||
+      payload.at_hash !== undefined ||
+      payload.c_hash !== undefined ||
+      payloadTyp(payload) === 'id',
+  },
+  {
+    // Nor is a token whose `token_use` is anything but "access" (any other value or type), or whose payload `typ`
+    // says Refresh, Offline or Logout (Keycloak; any case). A non-string payload `typ` is not read.
+    id: 'R2 not an access token (token_use other than "access", payload typ Refresh/Offline/Logout)',
+    kind: 'documented',
+    reasons: ['type_not_allowed'],
+    applies: (_t, _h, payload) =>
+      (payload.token_use !== undefined && payload.token_use !== 'access' && payload.token_use !== 'id') ||
+      NOT_ACCESS_TYPES.has(payloadTyp(payload) ?? ''),
+  },
+  {
+    // `requiredClaims` are exact values (compared with ===, after JSON.parse: `2.0` is 2). jose's `requiredClaims`
+    // only checks presence, so it gets the names and this adjustment adds the values.
+    id: 'R3 requiredClaims present with another value',
+    kind: 'documented',
+    reasons: ['invalid_claim'],
+    applies: (_t, _h, payload, config) =>
+      Object.entries(requiredClaims(config)).some(
+        ([claim, value]) => Object.hasOwn(payload, claim) && payload[claim] !== value,
+      ),
+  },
+  {
+    // `clientId`: the token's client (`client_id`, else `azp`, `cid`, `appid`: the first that is a string) must be
+    // listed. jose has no such option.
+    id: 'R4 clientId listed, the token names no client',
+    kind: 'documented',
+    reasons: ['missing_claim'],
+    applies: (_t, _h, payload, config) => clientIds(config) !== undefined && clientOf(payload) === undefined,
+  },
+  {
+    id: 'R5 clientId listed, the token is another client’s',
+    kind: 'documented',
+    reasons: ['client_not_allowed'],
+    applies: (_t, _h, payload, config) => {
+      const client = clientOf(payload);
+      const allowed = clientIds(config);
+      return allowed !== undefined && client !== undefined && !allowed.includes(client);
+    },
+  },
 ];
 
 /**
@@ -216,6 +308,11 @@ export const FINDINGS = {
   // P3: a verified-token cache hit re-checks `exp` and `nbf`, but not `maxTokenAge` nor `iat` in the future, so a
   // cached token stays accepted after it has grown older than `maxTokenAge`. Checked in the time-travel property.
   P3: 'P3 cache hit skips maxTokenAge / iat re-check',
+  // P4 (open): with `clientId` listed AND an audience configured, a token without `aud` is accepted on its client
+  // alone (verifier.ts `policy()`: `optional: clientIds !== undefined`). The `clientId` TSDoc and the core README say
+  // that only happens with no `audience` (Cognito), and RFC 9068 §2.2 / §4 make `aud` required and checked; jose,
+  // given the audience, refuses the token. Emulation: jose without the `audience` option, for a token with no `aud`.
+  P4: 'P4 clientId with an audience accepts a token without aud',
 } as const;
 
 export interface Oracle {
@@ -223,16 +320,27 @@ export interface Oracle {
   verdict(token: string, ctx: RenderContext): Promise<JoseVerdict>;
 }
 
-export function joseOptions(config: VerifierConfig, alg: JwsAlgorithm, nowMs: number): JWTVerifyOptions {
+/**
+ * jose's options for a verifier configuration. An issuer resolver is given to jose as the list it answers for; a
+ * function or per-call audience as the list it yields for the request; `requiredClaims` as names (presence only:
+ * the values are adjustment R3). `withoutAudience`: the P4 emulation.
+ */
+export function joseOptions(
+  config: VerifierConfig,
+  alg: JwsAlgorithm,
+  nowMs: number,
+  withoutAudience = false,
+): JWTVerifyOptions {
   const strict = config.tokenType === 'strict';
+  // audguard requires `exp`; the strict policy also requires the RFC 9068 §2.2 claims and `typ: at+jwt`.
+  const required = strict ? ['exp', 'sub', 'client_id', 'iat', 'jti'] : ['exp'];
   return {
     issuer: config.issuers === 'one' ? ISSUER : [ISSUER, OTHER_ISSUER],
-    audience: audiences(config),
+    ...(withoutAudience ? {} : { audience: audiences(config) }),
     algorithms: allowedAlgorithms(config, alg),
     clockTolerance: tolerance(config),
     currentDate: new Date(nowMs),
-    // audguard requires `exp`; the strict policy also requires the RFC 9068 §2.2 claims and `typ: at+jwt`.
-    requiredClaims: strict ? ['exp', 'sub', 'client_id', 'iat', 'jti'] : ['exp'],
+    requiredClaims: [...required, ...Object.keys(requiredClaims(config))],
     ...(strict ? { typ: 'at+jwt' } : {}),
     ...(config.maxTokenAge === undefined ? {} : { maxTokenAge: config.maxTokenAge }),
   };
@@ -348,8 +456,12 @@ export function createOracle(keys: KeyMaterial): Oracle {
       );
     };
 
-  const verdictWith = (token: string, ctx: RenderContext, variant: string) =>
-    verifyWithJose(token, keyFor(ctx.config, ctx.alg, variant), joseOptions(ctx.config, ctx.alg, ctx.nowMs));
+  const verdictWith = (token: string, ctx: RenderContext, variant: string, withoutAudience = false) =>
+    verifyWithJose(
+      token,
+      keyFor(ctx.config, ctx.alg, variant),
+      joseOptions(ctx.config, ctx.alg, ctx.nowMs, withoutAudience),
+    );
 
   const verdict = (token: string, ctx: RenderContext) => verdictWith(token, ctx, 'base');
 
@@ -369,14 +481,24 @@ export function createOracle(keys: KeyMaterial): Oracle {
       applied.push(adjustment.id);
       for (const r of adjustment.reasons) reasons.add(r);
     }
-    if (reasons.size > 0) return { accept: 'no', verdict: accepted, reasons, applied, tolerated: undefined };
+    if (reasons.size > 0) {
+      return { accept: 'no', verdict: accepted, reasons, applied, tolerated: undefined, derived: undefined };
+    }
     return {
       accept: tolerated ? 'either' : 'yes',
       verdict: accepted,
       reasons: undefined,
       applied,
       tolerated,
+      derived: derive(accepted.payload, ctx.config),
     };
+  };
+
+  /** Whether the token's header names an OKP algorithm that a relabelled key set would let jose accept (P1). */
+  const okpAlias = (token: string, ctx: RenderContext): string | undefined => {
+    if (isHmac(ctx.alg) || !ctx.config.jwkAlg) return undefined;
+    const alg = peek(token.split('.')[0])?.alg;
+    return typeof alg === 'string' && OKP_ALGS.has(alg) ? `alias:${alg}` : undefined;
   };
 
   return {
@@ -386,18 +508,35 @@ export function createOracle(keys: KeyMaterial): Oracle {
       const primary = await verdict(token, ctx);
       const applied: string[] = [];
       if (primary.ok) return fromAcceptance(token, primary, ctx, applied, undefined);
-      if (!STRICT && !isHmac(ctx.alg)) {
-        const header = peek(token.split('.')[0]);
-        if (ctx.config.jwkAlg && typeof header?.alg === 'string' && OKP_ALGS.has(header.alg)) {
-          const alt = await verdictWith(token, ctx, `alias:${header.alg}`);
+      if (!STRICT) {
+        const alias = okpAlias(token, ctx);
+        if (alias) {
+          const alt = await verdictWith(token, ctx, alias);
           if (alt.ok) {
             applied.push(FINDINGS.P1);
             return fromAcceptance(token, alt, ctx, applied, FINDINGS.P1);
           }
         }
         // P2 (weak RSA keys) was fixed in core: audguard now refuses them as jose does, so no emulation.
+        if (ctx.config.clientId === 'listed' && peek(token.split('.')[1])?.aud === undefined) {
+          // P4: jose without the audience, for a token with no `aud` (with the P1 relabelling too, if it applies).
+          for (const variant of alias ? ['base', alias] : ['base']) {
+            const alt = await verdictWith(token, ctx, variant, true);
+            if (!alt.ok || alt.payload.aud !== undefined) continue;
+            if (variant !== 'base') applied.push(FINDINGS.P1);
+            applied.push(FINDINGS.P4);
+            return fromAcceptance(token, alt, ctx, applied, FINDINGS.P4);
+          }
+        }
       }
-      return { accept: 'no', verdict: primary, reasons: undefined, applied, tolerated: undefined };
+      return {
+        accept: 'no',
+        verdict: primary,
+        reasons: undefined,
+        applied,
+        tolerated: undefined,
+        derived: undefined,
+      };
     },
   };
 }

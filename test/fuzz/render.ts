@@ -284,6 +284,7 @@ export function renderToken(
     ['client_id', p.client_id],
     ['scope', p.scope],
     ['scp', p.scp],
+    ...(Object.entries(p.provider) as Array<[string, ValueSpec | undefined]>),
   ];
   const payloadMembers = members(base, p.extra, p.duplicates, (v) =>
     resolveValue(v, ctx, signer, algName, honest.kid, issuer),

@@ -4,47 +4,61 @@
  * accepts. No TypeError, RangeError, SyntaxError or unhandled rejection may escape. Settings: see fuzz-config.ts.
  */
 
-import { createVerifier, type NodeRequestLike, type Verifier } from '@audguard/core';
+import {
+  type CryptoBackend,
+  createVerifier,
+  type JwsAlgorithm,
+  type NodeRequestLike,
+  type Verifier,
+} from '@audguard/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { FUZZ_RUNS, FUZZ_SEED, runProperty, summary, tally, timeoutFor } from './fuzz-config.js';
 import { checkAuthError, clock, fail, HANG_MS, runVerify, verifierOptions } from './harness.js';
 import { AUDIENCE, generateKeyMaterial, ISSUER, type KeyMaterial } from './keys.js';
 import { BASE_SECONDS } from './render.js';
-import type { VerifierConfig } from './token-model.js';
+import { DEFAULT_CONFIG, type VerifierConfig } from './token-model.js';
 
 const RUNS = Math.max(100, Math.ceil(FUZZ_RUNS / 5));
 
 let keys: KeyMaterial;
 let verifiers: Array<[string, Verifier]>;
 
-const DEFAULTS: VerifierConfig = {
-  clockTolerance: undefined,
-  audience: 'single',
-  audiencePolicy: undefined,
-  tokenType: undefined,
-  algorithms: 'default',
-  jwkAlg: true,
-  maxTokenAge: undefined,
-  issuers: 'one',
+const DEFAULTS: VerifierConfig = DEFAULT_CONFIG;
+/** An issuer resolver, and the Real-issuers options that read claims (`requiredClaims`, `clientId`, `scopeClaims`). */
+const REAL_ISSUERS: VerifierConfig = {
+  ...DEFAULT_CONFIG,
+  issuerSource: 'async-resolver',
+  requiredClaims: 'mixed',
+  clientId: 'listed',
+  ignoredAudiences: 'userinfo',
+  scopeClaims: 'permissions',
 };
+
+type Spec = readonly [
+  label: string,
+  alg: JwsAlgorithm,
+  backend: CryptoBackend,
+  cache: boolean,
+  VerifierConfig,
+];
+const SPECS: readonly Spec[] = [
+  ...(['node', 'webcrypto'] as const).flatMap((backend) =>
+    [false, true].flatMap((cache): Spec[] => [
+      [`RS256 ${backend}${cache ? ' cached' : ''}`, 'RS256', backend, cache, DEFAULTS],
+      [`HS256 ${backend}${cache ? ' cached' : ''}`, 'HS256', backend, cache, DEFAULTS],
+    ]),
+  ),
+  ['ES256 node cached, issuer resolver and claim options', 'ES256', 'node', true, REAL_ISSUERS],
+];
 
 beforeAll(() => {
   keys = generateKeyMaterial();
   clock.ms = BASE_SECONDS * 1000;
-  verifiers = [];
-  for (const backend of ['node', 'webcrypto'] as const) {
-    for (const cache of [false, true]) {
-      verifiers.push([
-        `RS256 ${backend}${cache ? ' cached' : ''}`,
-        createVerifier(verifierOptions(keys, DEFAULTS, 'RS256', backend, cache)),
-      ]);
-      verifiers.push([
-        `HS256 ${backend}${cache ? ' cached' : ''}`,
-        createVerifier(verifierOptions(keys, DEFAULTS, 'HS256', backend, cache)),
-      ]);
-    }
-  }
+  verifiers = SPECS.map(([label, alg, backend, cache, config]) => [
+    label,
+    createVerifier(verifierOptions(keys, config, alg, backend, cache)),
+  ]);
   console.info(`robustness fuzz: FUZZ_SEED=${FUZZ_SEED}, ${RUNS} cases per property`);
 });
 
@@ -160,7 +174,7 @@ describe('verify() never throws anything but an AuthError, never hangs, never ac
     const name = `robustness verify ${kind}`;
     const runs = kind === 'oversized strings' ? Math.min(RUNS, 200) : RUNS;
     it(
-      `${name}: ${runs} cases × ${4} verifiers`,
+      `${name}: ${runs} cases × ${SPECS.length} verifiers`,
       async () => {
         await runProperty(name, fc.asyncProperty(arbitrary, refusedEverywhere), runs);
         tally(`cases: ${name}`, runs);

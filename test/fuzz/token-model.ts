@@ -10,7 +10,7 @@
  */
 
 import type { JwsAlgorithm } from '@audguard/core';
-import { ASYMMETRIC, AUDIENCE, AUDIENCE_ALT, HMAC_ALGORITHMS, isHmac } from './keys.js';
+import { ASYMMETRIC, AUDIENCE, AUDIENCE_ALT, CLIENT, HMAC_ALGORITHMS, isHmac, USERINFO } from './keys.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Verifier configuration
@@ -18,8 +18,14 @@ import { ASYMMETRIC, AUDIENCE, AUDIENCE_ALT, HMAC_ALGORITHMS, isHmac } from './k
 export interface VerifierConfig {
   /** `undefined`: the verifier's default (5 s), passed to jose explicitly. */
   readonly clockTolerance: number | undefined;
-  /** `single`: `audience: AUDIENCE`; `pair`: `audience: [AUDIENCE, AUDIENCE_ALT]`. */
-  readonly audience: 'single' | 'pair';
+  /** This API's identifiers: `single` AUDIENCE, `alt` AUDIENCE_ALT, `pair` both. */
+  readonly audience: 'single' | 'alt' | 'pair';
+  /**
+   * How audguard is given them: `static` (`audience: [...]`); `function` (`audience: (request) => [...]`, by the
+   * request's path, called through `authenticate()`, and overridden by `verify(t, { audience })`); `per-call` (a
+   * static audience of another API, overridden by `verify(t, { audience })`). jose always gets the list.
+   */
+  readonly audienceSource: 'static' | 'function' | 'per-call';
   readonly audiencePolicy: 'any' | 'exclusive' | undefined;
   readonly tokenType: 'default' | 'strict' | undefined;
   /** The allow-list, relative to the algorithm under test. */
@@ -29,12 +35,71 @@ export interface VerifierConfig {
   readonly maxTokenAge: number | undefined;
   /** `one`: trusts ISSUER; `two`: ISSUER and OTHER_ISSUER, each with its own keys (same kids, other material). */
   readonly issuers: 'one' | 'two';
+  /**
+   * `list`: the issuers as strings or entries; `resolver` / `async-resolver`: an issuer resolver answering for the
+   * same issuers (and `undefined` for every other `iss`). jose gets the list either way.
+   */
+  readonly issuerSource: 'list' | 'resolver' | 'async-resolver';
+  /** `requiredClaims`: none, `{ token_use: 'access' }` (Cognito), or {@link MIXED_REQUIRED} (a string, a number, a boolean). */
+  readonly requiredClaims: 'none' | 'token_use' | 'mixed';
+  /** `listed`: `clientId: [CLIENT]`, alongside the audience (clientId alone has no jose equivalent). */
+  readonly clientId: 'any' | 'listed';
+  /** `userinfo`: `ignoredAudiences: [USERINFO]` (Auth0's `/userinfo`). */
+  readonly ignoredAudiences: 'none' | 'userinfo';
+  /** `scopeClaims`: the default (`scope`, `scp`), or `['scope', 'permissions']` (Auth0 RBAC; `scp` unread). */
+  readonly scopeClaims: 'default' | 'permissions';
 }
+
+/** The configuration every field of which is the verifier's default (the hand-built cases start from it). */
+export const DEFAULT_CONFIG: VerifierConfig = {
+  clockTolerance: undefined,
+  audience: 'single',
+  audienceSource: 'static',
+  audiencePolicy: undefined,
+  tokenType: undefined,
+  algorithms: 'default',
+  jwkAlg: true,
+  maxTokenAge: undefined,
+  issuers: 'one',
+  issuerSource: 'list',
+  requiredClaims: 'none',
+  clientId: 'any',
+  ignoredAudiences: 'none',
+  scopeClaims: 'default',
+};
+
+/** The `requiredClaims: 'mixed'` values: one of each JSON type `requiredClaims` takes. */
+export const MIXED_REQUIRED = { ver: '2.0', tier: 2, mfa: true } as const;
 
 export const tolerance = (config: VerifierConfig): number => config.clockTolerance ?? 5;
 
-export const audiences = (config: VerifierConfig): string[] =>
-  config.audience === 'single' ? [AUDIENCE] : [AUDIENCE, AUDIENCE_ALT];
+/** The identifiers an `audience` setting stands for. */
+export const audienceList = (audience: VerifierConfig['audience']): string[] =>
+  audience === 'single' ? [AUDIENCE] : audience === 'alt' ? [AUDIENCE_ALT] : [AUDIENCE, AUDIENCE_ALT];
+
+export const audiences = (config: VerifierConfig): string[] => audienceList(config.audience);
+
+/** Another audience of this API, for the same verifier on another request (the cache must not carry a token over). */
+export const otherAudience = (audience: VerifierConfig['audience']): VerifierConfig['audience'] =>
+  audience === 'single' ? 'alt' : 'single';
+
+/** The `requiredClaims` option both sides get (jose: the names, for presence; audguard: the exact values). */
+export function requiredClaims(config: VerifierConfig): Readonly<Record<string, string | number | boolean>> {
+  if (config.requiredClaims === 'token_use') return { token_use: 'access' };
+  return config.requiredClaims === 'mixed' ? MIXED_REQUIRED : {};
+}
+
+export const clientIds = (config: VerifierConfig): readonly string[] | undefined =>
+  config.clientId === 'listed' ? [CLIENT] : undefined;
+
+export const ignoredAudiences = (config: VerifierConfig): readonly string[] =>
+  config.ignoredAudiences === 'userinfo' ? [USERINFO] : [];
+
+export const scopeClaims = (config: VerifierConfig): readonly string[] =>
+  config.scopeClaims === 'permissions' ? ['scope', 'permissions'] : ['scope', 'scp'];
+
+/** The claims that name the client, in the order audguard reads them into `AccessToken.clientId`. */
+export const CLIENT_CLAIMS = ['client_id', 'azp', 'cid', 'appid'] as const;
 
 const familyOf = (alg: JwsAlgorithm): readonly JwsAlgorithm[] => {
   if (isHmac(alg)) return HMAC_ALGORITHMS;
@@ -97,9 +162,45 @@ export interface PayloadSpec {
   readonly client_id: ValueSpec | undefined;
   readonly scope: ValueSpec | undefined;
   readonly scp: ValueSpec | undefined;
+  /** Claims of real providers the Real-issuers checks read (see provider-claim-arbitraries.ts). */
+  readonly provider: ProviderClaims;
   readonly extra: readonly Entry[];
   readonly duplicates: readonly Duplicate[];
 }
+
+/**
+ * Claims real identity providers write that audguard reads: what kind of token it is (`token_use`: Cognito; a
+ * payload `typ`: Keycloak; `at_hash`/`c_hash`: OpenID Connect ID tokens), who the client is (`azp`: OpenID and
+ * Keycloak; `cid`: Okta; `appid`: Entra v1), `permissions` (Auth0 RBAC), and the `requiredClaims` of the configs.
+ */
+export interface ProviderClaims {
+  readonly token_use: ValueSpec | undefined;
+  readonly typ: ValueSpec | undefined;
+  readonly at_hash: ValueSpec | undefined;
+  readonly c_hash: ValueSpec | undefined;
+  readonly azp: ValueSpec | undefined;
+  readonly cid: ValueSpec | undefined;
+  readonly appid: ValueSpec | undefined;
+  readonly permissions: ValueSpec | undefined;
+  readonly ver: ValueSpec | undefined;
+  readonly tier: ValueSpec | undefined;
+  readonly mfa: ValueSpec | undefined;
+}
+
+/** Every provider claim absent. */
+export const NO_PROVIDER_CLAIMS: ProviderClaims = {
+  token_use: undefined,
+  typ: undefined,
+  at_hash: undefined,
+  c_hash: undefined,
+  azp: undefined,
+  cid: undefined,
+  appid: undefined,
+  permissions: undefined,
+  ver: undefined,
+  tier: undefined,
+  mfa: undefined,
+};
 
 export interface HeaderSpec {
   readonly alg: ValueSpec | undefined;
