@@ -2,8 +2,8 @@
  * One minimal, hand-built token per divergence the oracle knows about (oracle.ts ADJUSTMENTS and FINDINGS): proof
  * that each adjustment is needed (jose accepts, audguard refuses with the given reason) and a small reproduction of
  * each finding. The two real bugs the fuzzing found first (P2 weak RSA keys, P3 cache hits skipping the iat checks)
- * are fixed in core; their tests now assert the correct behaviour and guard against a regression. P4 is open: its
- * test asserts the correct behaviour as an expected failure. And one case per Real-issuers option where jose has
+ * are fixed in core, as is P4 (clientId beside an audience accepting tokens without aud); their tests assert the
+ * correct behaviour and guard against a regression. And one case per Real-issuers option where jose has
  * an equivalent, where both sides must agree.
  */
 
@@ -334,10 +334,8 @@ describe('findings: audguard accepts what jose refuses', () => {
     expect(reason(await runVerify(cached, token, 'cache hit'))).toBe('issued_in_future');
   });
 
-  // BUG (open): verifier.ts policy() makes `aud` optional whenever `clientId` is set (`optional: clientIds !==
-  // undefined`), although the clientId TSDoc and the core README limit that to verifiers with no audience. When it is
-  // fixed, `it.fails` becomes `it` (and the oracle's P4 emulation stops firing).
-  it.fails('P4 clientId with an audience: a token without aud must be refused, as jose refuses it', async () => {
+  // Found by the fuzzing, fixed in core: `aud` is optional with `clientId` only when no audience is configured.
+  it('P4 (fixed) clientId with an audience: a token without aud must be refused, as jose refuses it', async () => {
     const { jose, audguard } = await judge({
       payload: `{"iss":"${ISSUER}","client_id":"${CLIENT}","exp":${NOW + 300}}`,
       config: { clientId: 'listed' },

@@ -269,7 +269,6 @@ function compareAccepted(
     );
   }
   const p = verdict.payload;
-  // No `aud` at all only passes under finding P4 (clientId with an audience): then the audience is empty.
   const aud = typeof p.aud === 'string' ? [p.aud] : ((p.aud as unknown[] | undefined) ?? []);
   if (!isDeepStrictEqual([...token.audience], aud))
     fail(`${label}: audience ${JSON.stringify(token.audience)}`);

@@ -308,11 +308,6 @@ export const FINDINGS = {
   // P3: a verified-token cache hit re-checks `exp` and `nbf`, but not `maxTokenAge` nor `iat` in the future, so a
   // cached token stays accepted after it has grown older than `maxTokenAge`. Checked in the time-travel property.
   P3: 'P3 cache hit skips maxTokenAge / iat re-check',
-  // P4 (open): with `clientId` listed AND an audience configured, a token without `aud` is accepted on its client
-  // alone (verifier.ts `policy()`: `optional: clientIds !== undefined`). The `clientId` TSDoc and the core README say
-  // that only happens with no `audience` (Cognito), and RFC 9068 §2.2 / §4 make `aud` required and checked; jose,
-  // given the audience, refuses the token. Emulation: jose without the `audience` option, for a token with no `aud`.
-  P4: 'P4 clientId with an audience accepts a token without aud',
 } as const;
 
 export interface Oracle {
@@ -323,20 +318,15 @@ export interface Oracle {
 /**
  * jose's options for a verifier configuration. An issuer resolver is given to jose as the list it answers for; a
  * function or per-call audience as the list it yields for the request; `requiredClaims` as names (presence only:
- * the values are adjustment R3). `withoutAudience`: the P4 emulation.
+ * the values are adjustment R3).
  */
-export function joseOptions(
-  config: VerifierConfig,
-  alg: JwsAlgorithm,
-  nowMs: number,
-  withoutAudience = false,
-): JWTVerifyOptions {
+export function joseOptions(config: VerifierConfig, alg: JwsAlgorithm, nowMs: number): JWTVerifyOptions {
   const strict = config.tokenType === 'strict';
   // audguard requires `exp`; the strict policy also requires the RFC 9068 §2.2 claims and `typ: at+jwt`.
   const required = strict ? ['exp', 'sub', 'client_id', 'iat', 'jti'] : ['exp'];
   return {
     issuer: config.issuers === 'one' ? ISSUER : [ISSUER, OTHER_ISSUER],
-    ...(withoutAudience ? {} : { audience: audiences(config) }),
+    audience: audiences(config),
     algorithms: allowedAlgorithms(config, alg),
     clockTolerance: tolerance(config),
     currentDate: new Date(nowMs),
@@ -456,12 +446,8 @@ export function createOracle(keys: KeyMaterial): Oracle {
       );
     };
 
-  const verdictWith = (token: string, ctx: RenderContext, variant: string, withoutAudience = false) =>
-    verifyWithJose(
-      token,
-      keyFor(ctx.config, ctx.alg, variant),
-      joseOptions(ctx.config, ctx.alg, ctx.nowMs, withoutAudience),
-    );
+  const verdictWith = (token: string, ctx: RenderContext, variant: string) =>
+    verifyWithJose(token, keyFor(ctx.config, ctx.alg, variant), joseOptions(ctx.config, ctx.alg, ctx.nowMs));
 
   const verdict = (token: string, ctx: RenderContext) => verdictWith(token, ctx, 'base');
 
@@ -517,17 +503,8 @@ export function createOracle(keys: KeyMaterial): Oracle {
             return fromAcceptance(token, alt, ctx, applied, FINDINGS.P1);
           }
         }
-        // P2 (weak RSA keys) was fixed in core: audguard now refuses them as jose does, so no emulation.
-        if (ctx.config.clientId === 'listed' && peek(token.split('.')[1])?.aud === undefined) {
-          // P4: jose without the audience, for a token with no `aud` (with the P1 relabelling too, if it applies).
-          for (const variant of alias ? ['base', alias] : ['base']) {
-            const alt = await verdictWith(token, ctx, variant, true);
-            if (!alt.ok || alt.payload.aud !== undefined) continue;
-            if (variant !== 'base') applied.push(FINDINGS.P1);
-            applied.push(FINDINGS.P4);
-            return fromAcceptance(token, alt, ctx, applied, FINDINGS.P4);
-          }
-        }
+        // P2 (weak RSA keys) and P4 (clientId beside an audience accepting tokens without aud) were fixed in core:
+        // audguard now refuses them as jose does, so no emulation.
       }
       return {
         accept: 'no',

@@ -10,11 +10,14 @@ export {
   AuthError,
   type AuthErrorResponse,
   createVerifier,
+  type DecisionEvent,
   isAuthError,
+  type KeysEvent,
   type ProtectedResourceMetadataOptions,
   protectedResourceMetadataUrl,
   type Verifier,
   type VerifierOptions,
+  type WarningCode,
 } from '@audguard/core';
 export { type AuthEnv, type GuardOptions, guard, type OptionalAuthEnv } from './guard.js';
 export { protectedResource } from './protected-resource.js';

@@ -9,11 +9,14 @@ export {
   AuthError,
   type AuthErrorResponse,
   createVerifier,
+  type DecisionEvent,
   isAuthError,
+  type KeysEvent,
   type ProtectedResourceMetadataOptions,
   protectedResourceMetadataUrl,
   type Verifier,
   type VerifierOptions,
+  type WarningCode,
 } from '@audguard/core';
 export { type AuthState, type GuardOptions, guard, type OptionalAuthState } from './guard.js';
 export { protectedResource } from './protected-resource.js';
