@@ -90,8 +90,8 @@ describeRedis('Redis outages under traffic', () => {
       rotated[w] = [];
       for (let n = 0; running; n++) {
         const start = performance.now();
-        const refreshing = n % 2 === 1 && rt !== undefined;
-        const answer = refreshing
+        const refreshing: boolean = n % 2 === 1 && rt !== undefined;
+        const answer: Answer = refreshing
           ? await refresh(n % 4 === 1 ? a : b, rt as string)
           : await viaFront(cluster.issuer);
         const end = performance.now();
