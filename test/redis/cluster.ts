@@ -10,11 +10,8 @@ import { getRequestListener } from '@hono/node-server';
 import { roundRobin } from '../../examples/sample-stack/src/round-robin.js';
 import { create } from '../../packages/authorization-server/test/helpers.js';
 
-export {
-  describeRedis,
-  redisServerInstalled,
-  startRedisServer,
-} from '../../packages/redis/test/redis-server.js';
+export { describeRedis, redisServerInstalled } from '../../packages/redis/test/describe-redis.js';
+export { type RedisServer, startRedisServer } from '../../packages/redis/test/redis-server.js';
 
 export interface Instance {
   readonly as: AuthorizationServer;

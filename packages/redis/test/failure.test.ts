@@ -5,7 +5,8 @@ import { createServer } from 'node:net';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createRedisStore, RedisUnavailableError } from '../src/index.js';
-import { describeRedis, type RedisServer, redisServerInstalled, startRedisServer } from './redis-server.js';
+import { describeRedis, redisServerInstalled } from './describe-redis.js';
+import { type RedisServer, startRedisServer } from './redis-server.js';
 
 let server: RedisServer;
 const TIMEOUT = 300;

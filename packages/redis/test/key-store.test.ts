@@ -4,7 +4,8 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create } from '../../authorization-server/test/helpers.js';
 import { createRedisKeyStore, type RedisKeyStore } from '../src/index.js';
-import { describeRedis, type RedisServer, redisServerInstalled, startRedisServer } from './redis-server.js';
+import { describeRedis, redisServerInstalled } from './describe-redis.js';
+import { type RedisServer, startRedisServer } from './redis-server.js';
 
 let server: RedisServer;
 let inspect: ReturnType<typeof createClient>;

@@ -1,41 +1,20 @@
 // A real redis-server for the tests: one child process per test file, on a free loopback port, with a temporary
 // directory and no persistence of its own (`--save '' --appendonly no`). Only that process is ever stopped.
-// Without redis-server the Redis suites are skipped, loudly; under CI=true they fail instead.
+// No test runner in here, so scripts can use it too; `describe-redis.ts` has the suites' gate.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
 
 const found = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
 /** Whether `redis-server` can be run here. */
 export const redisServerInstalled = found.status === 0;
-
-/**
- * `describe` for suites that need a real redis-server. Without one: under `CI=true` a failing test says what to
- * install; locally the suite is skipped and a banner says so.
- */
-export function describeRedis(name: string, body: () => void): void {
-  if (redisServerInstalled) {
-    describe(name, body);
-    return;
-  }
-  const why = `redis-server is not installed (${found.error?.message ?? found.stderr?.trim() ?? 'not found'})`;
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      it('needs redis-server', () => {
-        throw new Error(`${why}; CI must run the Redis tests: apt-get install -y redis-server`);
-      });
-    });
-    return;
-  }
-  console.warn(
-    `\n*** SKIPPED: "${name}" — ${why}. Install it (apt-get install -y redis-server) to run them. ***\n`,
-  );
-  describe.skip(name, body);
-}
+/** Why not, when it cannot. */
+export const redisServerMissing = redisServerInstalled
+  ? undefined
+  : `redis-server is not installed (${found.error?.message ?? (found.stderr?.trim() || 'not found')})`;
 
 /** A redis-server child process. */
 export interface RedisServer {

@@ -3,7 +3,8 @@ import { MemoryReplayCache, type ReplayCache } from '@audguard/core';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRedisReplayCache } from '../src/index.js';
-import { describeRedis, type RedisServer, redisServerInstalled, startRedisServer } from './redis-server.js';
+import { describeRedis, redisServerInstalled } from './describe-redis.js';
+import { type RedisServer, startRedisServer } from './redis-server.js';
 
 let server: RedisServer;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

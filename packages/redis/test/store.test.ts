@@ -3,7 +3,8 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeStoreContract } from '../../authorization-server/test/store-contract.js';
 import { createRedisStore } from '../src/index.js';
-import { describeRedis, type RedisServer, redisServerInstalled, startRedisServer } from './redis-server.js';
+import { describeRedis, redisServerInstalled } from './describe-redis.js';
+import { type RedisServer, startRedisServer } from './redis-server.js';
 
 let server: RedisServer;
 let inspect: ReturnType<typeof createClient>;
