@@ -46,9 +46,9 @@ export interface RedisConnectionOptions {
    */
   url?: string;
   /**
-   * Your own node-redis client (`createClient()` or `createCluster()`, connected or connecting). It stays yours:
-   * `close()` does not close it, and its options (offline queue, reconnection) stay as you set them; commands are
-   * still bounded by {@link commandTimeout}. Give `url` or `client`.
+   * Your own node-redis client (`createClient()`; a `createCluster()` one fits too), connected or connecting. It
+   * stays yours: `close()` does not close it, and its options (offline queue, reconnection) stay as you set them;
+   * commands are still bounded by {@link commandTimeout}. Give `url` or `client`.
    */
   client?: RedisClientLike;
   /**

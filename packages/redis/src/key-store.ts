@@ -77,9 +77,9 @@ const associatedData = (entry: Pick<Entry, 'kid' | 'alg' | 'createdAt'>) =>
  * few bytes), and a list already seen is not decrypted again — cheap enough for every request, and it leaves no
  * window in which one instance signs with a key another does not publish yet (a time-based cache would).
  *
- * Layout (one hash tag, so a cluster keeps both keys in one slot): `<prefix>{signing-keys}:list`, the entries oldest
- * first, each JSON with `kid`, `alg`, `createdAt` in clear and the sealed private JWK; `<prefix>{signing-keys}:version`,
- * a random token replaced by every change. Neither expires.
+ * Layout (one hash tag, so a cluster keeps both keys in one slot): `<prefix>{signing-keys}:list`, the entries
+ * oldest first, each JSON with `kid`, `alg`, `createdAt` in clear and the sealed private JWK;
+ * `<prefix>{signing-keys}:version`, a random token replaced by every change. Neither expires.
  * @example
  * ```ts
  * const keyStore = createRedisKeyStore({
