@@ -1,4 +1,5 @@
 // `pnpm demo`: start the stack, run the walkthrough, print what happened, exit 0 only if every expectation held.
+import { redisFromEnv } from './redis.js';
 import { APIS, type Api, label, portsFromEnv, startStack } from './stack.js';
 import { type Check, type MatrixCell, runWalkthrough } from './walkthrough.js';
 
@@ -13,12 +14,15 @@ const FRAMEWORK: Record<Api, string> = { orders: 'Express', invoices: 'Hono', in
 const POLICY: Record<Api, string> = { orders: 'any', invoices: 'exclusive', inventory: 'any' };
 
 async function main(): Promise<number> {
-  const stack = await startStack({ ports: portsFromEnv() });
+  const redis = redisFromEnv();
+  const stack = await startStack({ ports: portsFromEnv(), ...(redis === undefined ? {} : { redis }) });
   try {
     console.log(
       bold('audguard demo — one authorization server, three APIs, each accepting only its own tokens\n'),
     );
     console.log(`  ${'authorization server'.padEnd(24)} ${stack.urls.as}`);
+    if (redis !== undefined)
+      console.log(`  ${''.padEnd(24)} ${dim(`two instances on ${redis.url}, round robin`)}`);
     for (const api of APIS) {
       console.log(
         `  ${`${label(api)} (${FRAMEWORK[api]})`.padEnd(24)} ${stack.urls[api]}   ${dim(`audience policy: ${POLICY[api]}`)}`,

@@ -2,11 +2,17 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type AuthorizationServer, createAuthorizationServer } from '@audguard/authorization-server';
+import {
+  type AuthorizationServer,
+  type AuthorizationServerConfig,
+  createAuthorizationServer,
+} from '@audguard/authorization-server';
 import { getRequestListener } from '@hono/node-server';
 import { inventoryApi } from './apis/inventory.js';
 import { invoicesApi } from './apis/invoices.js';
 import { ordersApi } from './apis/orders.js';
+import { type RedisState, redisState, type StackRedisOptions } from './redis.js';
+import { roundRobin } from './round-robin.js';
 
 export type Service = 'as' | 'orders' | 'invoices' | 'inventory';
 export type Api = Exclude<Service, 'as'>;
@@ -27,12 +33,22 @@ export interface StackOptions {
   host?: string;
   /** Access-token lifetime at the authorization server, in seconds. Default 300. */
   accessTokenLifetime?: number;
+  /**
+   * Run two authorization-server instances on this Redis, behind the one issuer URL (a round-robin front on the AS
+   * port). Default: one instance, state and keys in memory.
+   */
+  redis?: StackRedisOptions;
 }
 
 export interface Stack {
   /** Base URL of each service. Each API's URL is also its resource identifier. */
   urls: Record<Service, string>;
+  /** The first (or only) authorization-server instance. */
   authorizationServer: AuthorizationServer;
+  /** Every instance behind the issuer URL: one, or two on Redis. */
+  authorizationServers: readonly AuthorizationServer[];
+  /** The Redis state of the two-instance mode. */
+  redis: RedisState | undefined;
   close(): Promise<void>;
 }
 
@@ -70,7 +86,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   // The authorization server knows the three APIs as resources. `audit:read` belongs to orders and invoices; a token
   // asked for it without `resource` names both (multi-audience). Inventory requires a resource indicator.
-  const authorizationServer = await createAuthorizationServer({
+  const config: AuthorizationServerConfig = {
     issuer: urls.as,
     resources: [
       { id: urls.orders, name: 'Orders API', scopes: SCOPES.orders },
@@ -95,13 +111,26 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     users: [{ username: 'alice', password: 'alice-password', subject: 'alice' }],
     autoApprove: 'alice', // a demo: no login page in the way
     accessTokenLifetime: options.accessTokenLifetime ?? 300,
-  });
+  };
+  const redis = options.redis === undefined ? undefined : redisState(options.redis);
+  let instances: AuthorizationServer[];
+  try {
+    instances =
+      redis === undefined
+        ? [await createAuthorizationServer(config)]
+        : await Promise.all([1, 2].map(() => createAuthorizationServer({ ...config, ...redis.instance() })));
+  } catch (error) {
+    await Promise.all([...Object.values(servers).map(close), redis?.close()]);
+    throw error;
+  }
+  const [authorizationServer] = instances as [AuthorizationServer];
 
   const issuer = urls.as;
-  servers.as.on(
-    'request',
-    getRequestListener((request) => authorizationServer.fetch(request)),
-  );
+  const front =
+    instances.length === 1
+      ? (request: Request) => authorizationServer.fetch(request)
+      : roundRobin(() => instances);
+  servers.as.on('request', getRequestListener(front));
   servers.orders.on('request', ordersApi({ issuer, resource: urls.orders, audiencePolicy: 'any' }));
   const invoices = invoicesApi({ issuer, resource: urls.invoices, audiencePolicy: 'exclusive' });
   servers.invoices.on('request', getRequestListener(invoices.fetch));
@@ -113,8 +142,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     urls,
     authorizationServer,
+    authorizationServers: instances,
+    redis,
     close: async () => {
       await Promise.all(Object.values(servers).map(close));
+      await redis?.close();
     },
   };
 }

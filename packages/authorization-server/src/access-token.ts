@@ -27,7 +27,7 @@ export async function issueAccessToken(
   ctx: ServerContext,
   request: AccessTokenRequest,
 ): Promise<IssuedAccessToken> {
-  const key = ctx.keys.current;
+  const key = await ctx.keys.signingKey();
   const iat = Math.floor(ctx.settings.now() / 1000);
   const expiresIn = ctx.settings.accessTokenLifetime;
   const exp = iat + expiresIn;

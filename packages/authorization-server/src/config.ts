@@ -1,3 +1,4 @@
+import type { KeyStore } from './key-store.js';
 import type { Store } from './store.js';
 
 /** The JWS algorithms access tokens can be signed with. */
@@ -110,8 +111,20 @@ export interface AuthorizationServerConfig {
   interactionLifetime?: number;
   /** The access tokens' signature algorithm. Default is `'RS256'`. */
   signingAlgorithm?: SigningAlgorithm;
-  /** Where codes, grants and refresh tokens are kept. Default is a new {@link MemoryStore} using `now`. */
+  /**
+   * Where codes, grants and refresh tokens are kept. Several instances behind one issuer must share one (e.g.
+   * `createRedisStore` from `@audguard/redis`). A store call that fails is answered 503 `temporarily_unavailable`
+   * with `Retry-After`. Default is a new {@link MemoryStore} using `now`.
+   */
   store?: Store;
+  /**
+   * Where the signing keys are kept. Several instances behind one issuer must share one, so they sign with the same
+   * key and publish the same JWKS, and so a restart keeps the keys (tokens issued before it still verify): e.g.
+   * `createRedisKeyStore` from `@audguard/redis`, which encrypts the private keys at rest. It is read before every
+   * token signed and every JWKS served; a call that fails is answered 503. Default is a new {@link MemoryKeyStore}:
+   * keys live and die with the process.
+   */
+  keyStore?: KeyStore;
   /** The clock, in milliseconds since the epoch (tests can move time). Default is `Date.now`. */
   now?: () => number;
 }

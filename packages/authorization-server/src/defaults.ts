@@ -5,7 +5,7 @@ import type { AuthorizationServerConfig, SigningAlgorithm, UserConfig } from './
  * `@audguard/testing` reads them, so nobody restates a number that could drift.
  *
  * Fields without a value here: `issuer` (none: set by the first `listen()`), `store` (a new `MemoryStore` per server,
- * on the server's clock) and `now` (`Date.now`).
+ * on the server's clock), `keyStore` (a new `MemoryKeyStore` per server) and `now` (`Date.now`).
  */
 export const DEFAULTS = Object.freeze({
   /**

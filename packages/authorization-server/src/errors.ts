@@ -59,12 +59,35 @@ export class OAuthError extends Error {
   readonly code: OAuthErrorCode;
   readonly status: number;
   readonly description: string;
+  /** Seconds the client should wait before retrying, sent as `Retry-After`; only for 503s. */
+  readonly retryAfter: number | undefined;
 
-  constructor(code: OAuthErrorCode, description: string, status = defaultStatus[code]) {
+  constructor(code: OAuthErrorCode, description: string, status = defaultStatus[code], retryAfter?: number) {
     super(description);
     this.name = 'OAuthError';
     this.code = code;
     this.status = status;
     this.description = description.replace(unsafeDescription, '');
+    this.retryAfter = retryAfter;
+  }
+}
+
+/**
+ * A `Store` or `KeyStore` call failed temporarily (unreachable, too slow): 503 `temporarily_unavailable` with
+ * `Retry-After`, so clients retry instead of treating their grant as bad. The description says nothing of the
+ * cause; `message` and `cause` carry it for logs.
+ * @internal
+ */
+export class StorageUnavailableError extends OAuthError {
+  constructor(storage: 'store' | 'keyStore', method: string, cause: unknown, retryAfter: number) {
+    super(
+      'temporarily_unavailable',
+      'The server cannot reach its storage; try again shortly.',
+      503,
+      retryAfter,
+    );
+    this.name = 'StorageUnavailableError';
+    this.message = `${storage}.${method}() failed: ${cause instanceof Error ? cause.message : String(cause)}`;
+    this.cause = cause;
   }
 }

@@ -8,6 +8,7 @@ export type {
 } from './config.js';
 export { DEFAULTS } from './defaults.js';
 export { ConfigurationError } from './errors.js';
+export { type KeyStore, MemoryKeyStore, type StoredSigningKey } from './key-store.js';
 export { generateSigningKey, KeyRing, type SigningKey } from './keys.js';
 export type { AuthorizationServer, ListeningServer } from './server.js';
 export { createAuthorizationServer } from './server.js';

@@ -39,7 +39,9 @@ export interface AuthorizationServer {
   listen(port?: number, host?: string): Promise<ListeningServer>;
   /**
    * Generates a new signing key that signs every token from now on. The previous public key stays in the JWKS until
-   * the tokens it signed have expired (one access-token lifetime), then is dropped.
+   * the tokens it signed have expired (one access-token lifetime), then is dropped. With a shared `keyStore`, every
+   * instance signs with the new key from its next request on; of instances rotating at the same moment one key wins
+   * and all adopt it.
    */
   rotateKeys(): Promise<void>;
 }
@@ -68,8 +70,9 @@ function createApp(ctx: ServerContext, configuredIssuer: string | undefined): Ho
   }
   app.all(`${base}/authorize`, methodNotAllowed('GET'));
   app.notFound(() => oauthErrorResponse(new OAuthError('invalid_request', 'Not found.', 404)));
-  // One place turns errors into responses: protocol errors as RFC 6749 JSON, anything else as a generic 500 that
-  // reveals nothing.
+  // One place turns errors into responses: protocol errors as RFC 6749 JSON (a storage outage among them: 503
+  // temporarily_unavailable with Retry-After, see storage-guard.ts), anything else as a generic 500 that reveals
+  // nothing.
   app.onError((error) =>
     oauthErrorResponse(
       error instanceof OAuthError
@@ -102,7 +105,12 @@ export async function createAuthorizationServer(
   const settings = resolveSettings(config);
   const ctx: ServerContext = {
     settings,
-    keys: await KeyRing.create(settings.signingAlgorithm, settings.accessTokenLifetime, settings.now),
+    keys: await KeyRing.create(
+      settings.signingAlgorithm,
+      settings.accessTokenLifetime,
+      settings.now,
+      settings.keyStore,
+    ),
     records: new Records(settings.store, settings.now),
     issuer: configuredIssuer,
   };

@@ -1,11 +1,13 @@
 import type { AuthorizationServerConfig, GrantType, SigningAlgorithm } from './config.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigurationError } from './errors.js';
+import { type KeyStore, MemoryKeyStore } from './key-store.js';
 import { OFFLINE_ACCESS } from './scopes.js';
 import { checkClients, GRANT_TYPES } from './settings/clients.js';
 import { lifetime } from './settings/fields.js';
 import { checkResources } from './settings/resources.js';
 import { checkAutoApprove, checkUsers } from './settings/users.js';
+import { guardStorage } from './storage-guard.js';
 import { MemoryStore, type Store } from './store.js';
 
 export { checkIssuer } from './settings/fields.js';
@@ -49,7 +51,10 @@ export interface Settings {
   readonly authorizationCodeLifetime: number;
   readonly interactionLifetime: number;
   readonly signingAlgorithm: SigningAlgorithm;
+  /** The configured store, its failures turned into 503s. */
   readonly store: Store;
+  /** The configured key store, its failures turned into 503s. */
+  readonly keyStore: KeyStore;
   readonly now: () => number;
   /** Every scope offered, `offline_access` last when some client may refresh. */
   readonly scopesSupported: readonly string[];
@@ -67,17 +72,32 @@ const STORE_METHODS = [
   'increment',
 ] as const satisfies readonly (keyof Store)[];
 
-function checkStore(config: AuthorizationServerConfig, now: () => number): Store {
-  const store = config.store ?? new MemoryStore({ now });
-  for (const method of STORE_METHODS) {
-    if (typeof store[method] !== 'function') {
-      throw new ConfigurationError(
-        'store',
-        `the store has no ${method}() method; implement the Store interface`,
-      );
+/** The key-store methods the server calls. */
+const KEY_STORE_METHODS = ['load', 'add', 'remove'] as const satisfies readonly (keyof KeyStore)[];
+
+function checkStorage<T extends object, M extends keyof T & string>(
+  field: 'store' | 'keyStore',
+  storage: T,
+  methods: readonly M[],
+  kind: string,
+): Pick<T, M> {
+  if (typeof storage !== 'object' || storage === null) {
+    throw new ConfigurationError(field, `give an object implementing the ${kind} interface`);
+  }
+  for (const method of methods) {
+    if (typeof storage[method] !== 'function') {
+      throw new ConfigurationError(field, `it has no ${method}() method; implement the ${kind} interface`);
     }
   }
-  return store;
+  return guardStorage(field, storage, methods);
+}
+
+function checkStore(config: AuthorizationServerConfig, now: () => number): Store {
+  return checkStorage('store', config.store ?? new MemoryStore({ now }), STORE_METHODS, 'Store');
+}
+
+function checkKeyStore(config: AuthorizationServerConfig): KeyStore {
+  return checkStorage('keyStore', config.keyStore ?? new MemoryKeyStore(), KEY_STORE_METHODS, 'KeyStore');
 }
 
 /** Checks the configuration and applies the {@link DEFAULTS}. Throws {@link ConfigurationError}. @internal */
@@ -107,6 +127,7 @@ export function resolveSettings(config: AuthorizationServerConfig): Settings {
   }
   const now = config.now ?? Date.now;
   const store = checkStore(config, now);
+  const keyStore = checkKeyStore(config);
 
   const scopesSupported = [...new Set([...resources.values()].flatMap((resource) => [...resource.scopes]))];
   if (allClients.some((client) => client.grantTypes.has('refresh_token')))
@@ -139,6 +160,7 @@ export function resolveSettings(config: AuthorizationServerConfig): Settings {
     ),
     signingAlgorithm,
     store,
+    keyStore,
     now,
     scopesSupported,
     grantTypesSupported: GRANT_TYPES.filter((grant) =>

@@ -18,6 +18,12 @@
  * tombstone is written before its family is deleted, and every request issuing from a grant checks it after saving.
  * A shared store proves itself with the contract suite the repository runs against {@link MemoryStore}
  * (`packages/authorization-server/test/store-contract.ts`, `describeStoreContract`).
+ *
+ * Failures: when the backing service cannot be reached or does not answer in time, a method rejects with an error
+ * whose `temporary` property is `true` (and optionally `retryAfter`, in seconds); the server answers that request 503
+ * `temporarily_unavailable` with `Retry-After` (default 1) and the client may retry. Any other rejection is a bug,
+ * answered 500 `server_error`. Neither reveals the error. A method must settle in bounded time: the server has no
+ * deadline of its own. (`@audguard/redis` bounds every command and marks its failures so.)
  */
 export interface Store {
   /**

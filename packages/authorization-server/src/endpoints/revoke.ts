@@ -21,7 +21,7 @@ async function revokeRefreshToken(ctx: ServerContext, client: Client, token: str
 async function revokeAccessToken(ctx: ServerContext, client: Client, token: string): Promise<boolean> {
   let payload: { jti?: unknown; exp?: unknown; client_id?: unknown };
   try {
-    ({ payload } = await jwtVerify(token, createLocalJWKSet(ctx.keys.jwks()), {
+    ({ payload } = await jwtVerify(token, createLocalJWKSet(await ctx.keys.publicKeys()), {
       issuer: issuerOf(ctx),
       typ: 'at+jwt',
       currentDate: new Date(ctx.settings.now()),
