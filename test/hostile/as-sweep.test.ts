@@ -340,7 +340,8 @@ describe('randomized sweep (fast-check, seeded)', () => {
         const before = store.size;
         const reply = await send(as, req);
         expectSane(reply, '/authorize/consent');
-        if (!codeIn(reply)) expect(store.size).toBeLessThanOrEqual(before);
+        // A refused post writes at most the form's single-use counter.
+        if (!codeIn(reply)) expect(store.size).toBeLessThanOrEqual(before + 1);
       }),
       { seed: 0x63_73, numRuns: 300 },
     );

@@ -106,8 +106,21 @@ export interface AuthorizationServerConfig {
   refreshTokenLifetime?: number;
   /** Authorization-code lifetime in seconds. Default is 60. */
   authorizationCodeLifetime?: number;
-  /** How long the login and consent page stays valid, in seconds. Default is 600 (10 minutes). */
+  /**
+   * How long the login and consent page stays valid, in seconds: from `GET /authorize` until its form is posted,
+   * however often a wrong password shows it again. Default is 600 (10 minutes).
+   */
   interactionLifetime?: number;
+  /**
+   * The key that signs the pending request each login and consent form carries (HMAC-SHA256; nothing is stored
+   * until the form is posted): a string or bytes, at least 32 bytes (a string counts its UTF-8 bytes). Keep it as
+   * secret as a signing key. Several instances serving one issuer must share it, and a store, so that a form one of
+   * them shows is accepted by another.
+   *
+   * Default: 32 random bytes drawn when the server is created, so its forms are accepted by this server only and die
+   * with the process.
+   */
+  interactionSecret?: string | Uint8Array;
   /** The access tokens' signature algorithm. Default is `'RS256'`. */
   signingAlgorithm?: SigningAlgorithm;
   /** Where codes, grants and refresh tokens are kept. Default is a new {@link MemoryStore} using `now`. */

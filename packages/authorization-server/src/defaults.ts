@@ -5,7 +5,7 @@ import type { AuthorizationServerConfig, SigningAlgorithm, UserConfig } from './
  * `@audguard/testing` reads them, so nobody restates a number that could drift.
  *
  * Fields without a value here: `issuer` (none: set by the first `listen()`), `store` (a new `MemoryStore` per server,
- * on the server's clock) and `now` (`Date.now`).
+ * on the server's clock), `interactionSecret` (32 random bytes per server) and `now` (`Date.now`).
  */
 export const DEFAULTS = Object.freeze({
   /**
@@ -17,7 +17,7 @@ export const DEFAULTS = Object.freeze({
   refreshTokenLifetime: 1_209_600,
   /** Authorization-code lifetime, seconds: 1 minute, well inside the 10-minute maximum of RFC 6749 §4.1.2. */
   authorizationCodeLifetime: 60,
-  /** How long the login and consent page stays valid, seconds: 10 minutes. */
+  /** How long the login and consent page stays valid, seconds: 10 minutes, however often it is shown again. */
   interactionLifetime: 600,
   /** The access tokens' JWS algorithm: RS256, which RFC 9068 §2.1 requires every resource server to support. */
   signingAlgorithm: 'RS256' as SigningAlgorithm,

@@ -3,7 +3,7 @@ import { DEFAULTS } from './defaults.js';
 import { ConfigurationError } from './errors.js';
 import { OFFLINE_ACCESS } from './scopes.js';
 import { checkClients, GRANT_TYPES } from './settings/clients.js';
-import { lifetime } from './settings/fields.js';
+import { lifetime, MIN_SECRET_BYTES, secretKey } from './settings/fields.js';
 import { checkResources } from './settings/resources.js';
 import { checkAutoApprove, checkUsers } from './settings/users.js';
 import { MemoryStore, type Store } from './store.js';
@@ -48,6 +48,8 @@ export interface Settings {
   readonly refreshTokenLifetime: number;
   readonly authorizationCodeLifetime: number;
   readonly interactionLifetime: number;
+  /** The HMAC key of the pending requests carried in login forms. */
+  readonly interactionSecret: Uint8Array;
   readonly signingAlgorithm: SigningAlgorithm;
   readonly store: Store;
   readonly now: () => number;
@@ -136,6 +138,9 @@ export function resolveSettings(config: AuthorizationServerConfig): Settings {
       config.interactionLifetime,
       'interactionLifetime',
       DEFAULTS.interactionLifetime,
+    ),
+    interactionSecret: secretKey(config.interactionSecret, 'interactionSecret', () =>
+      crypto.getRandomValues(new Uint8Array(MIN_SECRET_BYTES)),
     ),
     signingAlgorithm,
     store,

@@ -4,7 +4,8 @@
  * as Redis can back several instances.
  *
  * Keys the server writes (values JSON; `<hash>` is base64url SHA-256, so no secret is ever a key):
- * - `interaction:<id>` — a login and consent page waiting for the user;
+ * - `interaction:<id>` — how often the login forms of pending request `<id>` were posted (a counter, written on the
+ *   first post, never by `GET /authorize`: pending requests travel in their signed forms);
  * - `code:<hash>` — an unredeemed authorization code; `code-used:<hash>` — its grant id once redeemed, so a replay
  *   is recognised;
  * - `grant:<id>` — what the user consented to and the token family issued from it; `grant-revoked:<id>` — the

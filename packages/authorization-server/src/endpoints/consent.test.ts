@@ -68,7 +68,7 @@ describe('POST /authorize/consent', () => {
     expect(res.headers.get('location')).toBeNull();
   });
 
-  it('refuses a wrong CSRF token, and the pending authorization is then gone', async () => {
+  it('refuses a wrong CSRF token, which does not spend the genuine form', async () => {
     const as = await create({ autoApprove: false });
     const page = await openPage(as);
     const fields = {
@@ -78,7 +78,7 @@ describe('POST /authorize/consent', () => {
       decision: 'approve',
     };
     expect((await submit(as, { ...fields, csrf_token: `${page.csrf.slice(1)}x` })).status).toBe(400);
-    expect((await submit(as, { ...fields, csrf_token: page.csrf })).status).toBe(400);
+    expect((await submit(as, { ...fields, csrf_token: page.csrf })).status).toBe(303);
   });
 
   it('refuses a CSRF token from another pending authorization', async () => {

@@ -4,6 +4,7 @@ import { timingSafeEqual } from '../crypto.js';
 import { OAuthError } from '../errors.js';
 import { readForm } from '../http/body.js';
 import { redirectResponse } from '../http/responses.js';
+import { openLogin } from '../interaction.js';
 import type { ServerContext } from '../server-context.js';
 
 const expired =
@@ -17,9 +18,10 @@ async function checkUser(ctx: ServerContext, username: string | undefined, passw
 }
 
 /**
- * `POST /authorize/consent`: the login and consent form. The pending authorization is taken once (so its CSRF
- * token is single-use) and the form's `csrf_token` must match it. Deny redirects `access_denied`; a wrong password
- * shows the form again with a new token; approval redirects with a code (303).
+ * `POST /authorize/consent`: the login and consent form. The pending request comes back signed in the form
+ * (`interaction`, with its signature as `csrf_token`) and must be unexpired; each form is accepted once, which the
+ * store's atomic counter decides. Deny redirects `access_denied`; a wrong password shows the form again (the next
+ * form of the same pending request); approval redirects with a code (303).
  */
 export async function consentEndpoint(ctx: ServerContext, request: Request): Promise<Response> {
   let params: Awaited<ReturnType<typeof readForm>>;
@@ -30,27 +32,32 @@ export async function consentEndpoint(ctx: ServerContext, request: Request): Pro
     throw error;
   }
   if (params.duplicated.length > 0) return badAuthorizationRequest('A form field is repeated.');
-  const interaction = params.get('interaction');
-  const record = interaction === undefined ? undefined : await ctx.records.consumeInteraction(interaction);
-  if (record === undefined) return badAuthorizationRequest(expired);
-  const csrf = params.get('csrf_token');
-  if (csrf === undefined || !(await timingSafeEqual(csrf, record.csrf))) {
+  const login = openLogin(ctx, params.get('interaction'), params.get('csrf_token'));
+  if (login === undefined) {
     return badAuthorizationRequest('The form could not be verified (CSRF token mismatch). Start again.');
   }
-
+  const remaining = login.expiresAt - ctx.settings.now();
+  if (remaining <= 0) return badAuthorizationRequest(expired);
   const decision = params.get('decision');
+  if (decision !== 'approve' && decision !== 'deny')
+    return badAuthorizationRequest('Choose to allow or to deny.');
+  // The one write of a pending login: the form numbered n is accepted only as the n-th post.
+  if ((await ctx.records.countFormPost(login.id, remaining / 1000)) !== login.attempt) {
+    return badAuthorizationRequest(expired);
+  }
+  const { request: record } = login;
   if (decision === 'deny') {
     const denied = new OAuthError('access_denied', 'The user denied the request.');
     return redirectResponse(errorLocation(ctx, record, denied), 303);
   }
-  if (decision !== 'approve') return badAuthorizationRequest('Choose to allow or to deny.');
   const username = params.get('username');
   const user = await checkUser(ctx, username, params.get('password'));
   if (user === undefined) {
-    return showConsentPage(ctx, record, {
-      error: 'Wrong username or password.',
-      ...(username === undefined ? {} : { username }),
-    });
+    return showConsentPage(
+      ctx,
+      { ...login, attempt: login.attempt + 1 },
+      { error: 'Wrong username or password.', ...(username === undefined ? {} : { username }) },
+    );
   }
   return redirectResponse(await approve(ctx, record, user.subject), 303);
 }

@@ -76,3 +76,25 @@ export function checkRedirectUri(value: unknown, field: string): string {
   }
   return uri;
 }
+
+/** The smallest secret accepted for an HMAC-SHA256 key: as many bytes as its output. */
+export const MIN_SECRET_BYTES = 32;
+
+/** A secret key of at least {@link MIN_SECRET_BYTES} bytes (a string counts its UTF-8 bytes), or `fallback`. */
+export function secretKey(value: unknown, field: string, fallback: () => Uint8Array): Uint8Array {
+  if (value === undefined) return fallback();
+  const bytes =
+    typeof value === 'string'
+      ? new TextEncoder().encode(value)
+      : value instanceof Uint8Array
+        ? Uint8Array.from(value)
+        : undefined;
+  if (bytes === undefined) throw new ConfigurationError(field, 'give a string or a Uint8Array');
+  if (bytes.length < MIN_SECRET_BYTES) {
+    throw new ConfigurationError(
+      field,
+      `use at least ${MIN_SECRET_BYTES} bytes (got ${bytes.length}), e.g. 32 random bytes in base64url`,
+    );
+  }
+  return bytes;
+}
