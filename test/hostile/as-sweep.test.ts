@@ -133,12 +133,16 @@ describe('randomized sweep (fast-check, seeded)', () => {
     ],
   };
 
+  /** The cookie of the last login page `fill` opened: the sweep posts consent forms as that page's browser. */
+  let browserCookie: string | undefined;
+
   /** Replaces the placeholders in `text` with fresh single-use values from `as` (the consent ones, or the others). */
   async function fill(as: AuthorizationServer, text: string, consent = false): Promise<string> {
     let out = text;
     if (consent) {
       if (!out.includes(INTERACTION) && !out.includes(CSRF)) return out;
       const page = await send(as, authorizeRequest(authorizeParams(challenge)));
+      browserCookie = page.headers.get('set-cookie')?.split(';')[0];
       const field = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(page.text)?.[1] ?? '';
       return out.replaceAll(INTERACTION, field('interaction')).replaceAll(CSRF, field('csrf_token'));
     }
@@ -252,11 +256,18 @@ describe('randomized sweep (fast-check, seeded)', () => {
   ];
 
   /** Builds the request, or `undefined` when the platform refuses the generated header itself. */
-  function request(path: string, body: string, type: string, auth: string | undefined): Request | undefined {
+  function request(
+    path: string,
+    body: string,
+    type: string,
+    auth: string | undefined,
+    cookie?: string,
+  ): Request | undefined {
     try {
       const headers = new Headers();
       if (type !== '') headers.set('content-type', type);
       if (auth !== undefined) headers.set('authorization', auth);
+      if (cookie !== undefined) headers.set('cookie', cookie);
       return new Request(`${ISSUER}${path}`, { method: 'POST', headers, body });
     } catch {
       return undefined;
@@ -335,7 +346,7 @@ describe('randomized sweep (fast-check, seeded)', () => {
     const { as, store } = await setup({ autoApprove: false });
     await fc.assert(
       fc.asyncProperty(bodies(valid['/authorize/consent'] ?? []), contentType, async (body, type) => {
-        const req = request('/authorize/consent', await fill(as, body, true), type, undefined);
+        const req = request('/authorize/consent', await fill(as, body, true), type, undefined, browserCookie);
         fc.pre(req !== undefined);
         const before = store.size;
         const reply = await send(as, req);

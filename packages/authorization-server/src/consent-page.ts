@@ -13,12 +13,13 @@ export function badAuthorizationRequest(message: string, status = 400): Response
 
 /**
  * Renders the login and consent page for a pending login, which the form carries signed: nothing is stored.
- * `GET /authorize` shows it first; `POST /authorize/consent` shows it again after a wrong password.
+ * `GET /authorize` shows it first (with the browser-binding cookie in `extra.headers`); `POST /authorize/consent`
+ * shows it again after a wrong password.
  */
 export function showConsentPage(
   ctx: ServerContext,
   login: PendingLogin,
-  extra: { error?: string; username?: string; status?: number } = {},
+  extra: { error?: string; username?: string; status?: number; headers?: Record<string, string> } = {},
 ): Response {
   const { request } = login;
   const client = ctx.settings.clients.get(request.clientId);
@@ -41,5 +42,5 @@ export function showConsentPage(
     ...(extra.error === undefined ? {} : { error: extra.error }),
     ...(extra.username === undefined ? {} : { username: extra.username }),
   });
-  return htmlResponse(html, extra.status ?? 200);
+  return htmlResponse(html, extra.status ?? 200, extra.headers);
 }

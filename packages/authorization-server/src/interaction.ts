@@ -17,6 +17,8 @@ export interface PendingLogin {
   readonly attempt: number;
   /** When the pending request expires, in milliseconds since the epoch. Showing it again does not extend it. */
   readonly expiresAt: number;
+  /** The hash of the browser-binding cookie set by `GET /authorize` (see `browser-binding.ts`). */
+  readonly browser: string;
   /** What the user is asked to consent to. */
   readonly request: InteractionRecord;
 }
@@ -29,12 +31,17 @@ export interface SealedLogin {
   readonly csrfToken: string;
 }
 
-/** A fresh pending login for `request`, expiring one interaction lifetime from now. */
-export function newPendingLogin(ctx: ServerContext, request: InteractionRecord): PendingLogin {
+/** A fresh pending login for `request` in `browser`, expiring one interaction lifetime from now. */
+export function newPendingLogin(
+  ctx: ServerContext,
+  request: InteractionRecord,
+  browser: string,
+): PendingLogin {
   return {
     id: randomToken(16),
     attempt: 1,
     expiresAt: ctx.settings.now() + ctx.settings.interactionLifetime * 1000,
+    browser,
     request,
   };
 }
@@ -73,7 +80,8 @@ export function openLogin(
   try {
     const login = JSON.parse(Buffer.from(interaction, 'base64url').toString('utf8')) as PendingLogin;
     if (typeof login.id !== 'string' || !Number.isInteger(login.attempt)) return undefined;
-    if (typeof login.expiresAt !== 'number' || typeof login.request?.clientId !== 'string') return undefined;
+    if (typeof login.expiresAt !== 'number' || typeof login.browser !== 'string') return undefined;
+    if (typeof login.request?.clientId !== 'string') return undefined;
     return login;
   } catch {
     return undefined;

@@ -1,4 +1,5 @@
 import { approve, errorLocation, type ResponseTarget } from '../authorization-response.js';
+import { bindBrowser } from '../browser-binding.js';
 import { badAuthorizationRequest, showConsentPage } from '../consent-page.js';
 import { OAuthError } from '../errors.js';
 import { Params } from '../http/params.js';
@@ -119,5 +120,8 @@ export async function authorizeEndpoint(ctx: ServerContext, request: Request): P
   if (ctx.settings.autoApproveSubject !== undefined) {
     return redirectResponse(await approve(ctx, record, ctx.settings.autoApproveSubject));
   }
-  return showConsentPage(ctx, newPendingLogin(ctx, record));
+  const { browser, setCookie } = bindBrowser(ctx, request);
+  return showConsentPage(ctx, newPendingLogin(ctx, record, browser), {
+    headers: { 'Set-Cookie': setCookie },
+  });
 }

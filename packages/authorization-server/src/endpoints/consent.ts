@@ -1,4 +1,5 @@
 import { approve, errorLocation } from '../authorization-response.js';
+import { isSameBrowser, isSameOrigin } from '../browser-binding.js';
 import { badAuthorizationRequest, showConsentPage } from '../consent-page.js';
 import { timingSafeEqual } from '../crypto.js';
 import { OAuthError } from '../errors.js';
@@ -9,6 +10,9 @@ import type { ServerContext } from '../server-context.js';
 
 const expired =
   'This sign-in page has expired or was already used. Go back to the application and start again.';
+const crossSite = 'This form was posted from another site. Go back to the application and start again.';
+const otherBrowser =
+  'This sign-in page was opened in another browser, or the browser did not send its cookie. Go back to the application and start again.';
 
 async function checkUser(ctx: ServerContext, username: string | undefined, password: string | undefined) {
   const user = username === undefined ? undefined : ctx.settings.users.get(username);
@@ -19,8 +23,9 @@ async function checkUser(ctx: ServerContext, username: string | undefined, passw
 
 /**
  * `POST /authorize/consent`: the login and consent form. The pending request comes back signed in the form
- * (`interaction`, with its signature as `csrf_token`) and must be unexpired; each form is accepted once, which the
- * store's atomic counter decides. Deny redirects `access_denied`; a wrong password shows the form again (the next
+ * (`interaction`, with its signature as `csrf_token`) and must be unexpired and posted by the browser that began
+ * the flow (its cookie; `Origin`, when sent, the issuer's — else 403); each form is accepted once, which the store's
+ * atomic counter decides. Deny redirects `access_denied`; a wrong password shows the form again (the next
  * form of the same pending request); approval redirects with a code (303).
  */
 export async function consentEndpoint(ctx: ServerContext, request: Request): Promise<Response> {
@@ -32,12 +37,14 @@ export async function consentEndpoint(ctx: ServerContext, request: Request): Pro
     throw error;
   }
   if (params.duplicated.length > 0) return badAuthorizationRequest('A form field is repeated.');
+  if (!isSameOrigin(ctx, request)) return badAuthorizationRequest(crossSite, 403);
   const login = openLogin(ctx, params.get('interaction'), params.get('csrf_token'));
   if (login === undefined) {
     return badAuthorizationRequest('The form could not be verified (CSRF token mismatch). Start again.');
   }
   const remaining = login.expiresAt - ctx.settings.now();
   if (remaining <= 0) return badAuthorizationRequest(expired);
+  if (!isSameBrowser(ctx, request, login.browser)) return badAuthorizationRequest(otherBrowser, 403);
   const decision = params.get('decision');
   if (decision !== 'approve' && decision !== 'deny')
     return badAuthorizationRequest('Choose to allow or to deny.');

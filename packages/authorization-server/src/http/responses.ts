@@ -34,10 +34,11 @@ export function redirectResponse(location: string, status: 302 | 303 = 302): Res
 }
 
 /** An HTML page: never cached, never framed, no scripts. */
-export function htmlResponse(html: string, status = 200): Response {
+export function htmlResponse(html: string, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(html, {
     status,
     headers: {
+      ...headers,
       'Content-Type': 'text/html; charset=utf-8',
       ...noStore,
       'Content-Security-Policy':
