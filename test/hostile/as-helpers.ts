@@ -361,10 +361,13 @@ export interface Gate {
 
 /**
  * A `MemoryStore` whose next operation of a kind on a key prefix can be held until released: concurrent requests
- * can then be interleaved exactly as a slower (shared) store would interleave them, every run the same.
+ * can then be interleaved exactly as a slower (shared) store would interleave them, every run the same. It also
+ * logs the keys written, so a test can say exactly what a request stored.
  */
 export class GatedStore implements Store {
   readonly inner = new MemoryStore({ sweepIntervalSeconds: 0 });
+  /** Every key written (`set` or `increment`), in order; tests may empty it. */
+  readonly writes: string[] = [];
   readonly #gates: { op: Op; prefix: string; arrive: () => void; released: Promise<void> }[] = [];
 
   get size(): number {
@@ -395,6 +398,7 @@ export class GatedStore implements Store {
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
     await this.#pass('set', key);
+    this.writes.push(key);
     return this.inner.set(key, value, ttlSeconds);
   }
 
@@ -410,6 +414,7 @@ export class GatedStore implements Store {
 
   async increment(key: string, ttlSeconds: number): Promise<number> {
     await this.#pass('increment', key);
+    this.writes.push(key);
     return this.inner.increment(key, ttlSeconds);
   }
 

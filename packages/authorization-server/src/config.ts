@@ -61,14 +61,53 @@ export interface ClientConfig {
   resources?: readonly string[];
 }
 
-/** A user who can log in on the consent page. */
+/** A user who can log in on the consent page. Give exactly one of `password` and `passwordHash`. */
 export interface UserConfig {
   /** What the user types as username. */
   username: string;
-  /** What the user types as password; compared in constant time. */
-  password: string;
+  /**
+   * What the user types as password. It is hashed with scrypt when the server is created and only the hash is kept;
+   * a typed password is hashed the same way and compared in constant time. Default: none (give `passwordHash`).
+   */
+  password?: string;
+  /**
+   * The password already hashed, so the configuration need not hold it: a PHC scrypt string,
+   * `$scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<hash>` (unpadded standard base64), as `hashPassword()` writes.
+   * Default: none (give `password`).
+   */
+  passwordHash?: string;
   /** The tokens' `sub`. Default is the `username`. */
   subject?: string;
+}
+
+/**
+ * How many guesses the server lets through (issue 15, finding 2). Failures are counted in the store, in fixed
+ * windows of `windowSeconds` aligned to the clock; a username, client or client id that reaches its limit is locked
+ * until its window ends (429 with `Retry-After`), even for the right password or secret. Each attempt is counted
+ * before the password or secret is checked, and a success gives its attempt back, so concurrent guesses cannot slip
+ * past a limit. The defaults are the values of `DEFAULTS.attemptLimits`.
+ */
+export interface AttemptLimits {
+  /**
+   * Password attempts one login page allows: each wrong password shows the page again, and the last wrong one ends
+   * the pending request (`access_denied` to the client). Default is 5.
+   */
+  perInteraction?: number;
+  /** Failed sign-ins per username (known or not) per window; then the username is locked. Default is 5. */
+  perUser?: number;
+  /**
+   * Failed sign-ins through one client's login pages per window, whatever the usernames (password spraying); then
+   * sign-in through that client is locked. Default is 100.
+   */
+  perClient?: number;
+  /**
+   * Failed client authentications (a wrong or missing secret) per registered confidential client per window, at
+   * `/token` and `/revoke` together; then the client gets 429 `invalid_client`. Unknown client ids and public
+   * clients are not counted (nothing to guess, nothing stored). Default is 20.
+   */
+  clientAuthentication?: number;
+  /** The window, in seconds. Default is 900 (15 minutes). */
+  windowSeconds?: number;
 }
 
 /**
@@ -121,6 +160,8 @@ export interface AuthorizationServerConfig {
    * with the process.
    */
   interactionSecret?: string | Uint8Array;
+  /** How many password and client-secret guesses are let through: see {@link AttemptLimits} for each default. */
+  attemptLimits?: AttemptLimits;
   /** The access tokens' signature algorithm. Default is `'RS256'`. */
   signingAlgorithm?: SigningAlgorithm;
   /** Where codes, grants and refresh tokens are kept. Default is a new {@link MemoryStore} using `now`. */

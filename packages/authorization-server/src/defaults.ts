@@ -25,4 +25,15 @@ export const DEFAULTS = Object.freeze({
   autoApprove: false as boolean | string,
   /** No users. */
   users: Object.freeze([]) as readonly UserConfig[],
+  /**
+   * Guessing limits (see `AttemptLimits`): 5 password attempts per login page; per 15-minute window, 5 failed
+   * sign-ins per username, 100 per client, and 20 failed client authentications per client id.
+   */
+  attemptLimits: Object.freeze({
+    perInteraction: 5,
+    perUser: 5,
+    perClient: 100,
+    clientAuthentication: 20,
+    windowSeconds: 900,
+  }),
 });

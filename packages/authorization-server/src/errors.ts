@@ -59,12 +59,15 @@ export class OAuthError extends Error {
   readonly code: OAuthErrorCode;
   readonly status: number;
   readonly description: string;
+  /** Seconds until a retry may succeed, sent as `Retry-After` (a locked client: 429). */
+  readonly retryAfter: number | undefined;
 
-  constructor(code: OAuthErrorCode, description: string, status = defaultStatus[code]) {
+  constructor(code: OAuthErrorCode, description: string, status = defaultStatus[code], retryAfter?: number) {
     super(description);
     this.name = 'OAuthError';
     this.code = code;
     this.status = status;
     this.description = description.replace(unsafeDescription, '');
+    this.retryAfter = retryAfter;
   }
 }

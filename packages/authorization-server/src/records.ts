@@ -72,6 +72,36 @@ export class Records {
     return this.#store.increment(`interaction:${id}`, Math.max(1, Math.ceil(ttl)));
   }
 
+  /** Counts an attempt under throttle key `key` (see throttle.ts) and returns the count; it lives `ttl` seconds. */
+  countAttempt(key: string, ttl: number): Promise<number> {
+    return this.#store.increment(`attempts:${key}`, Math.max(1, Math.ceil(ttl)));
+  }
+
+  /** Counts a successful attempt under throttle key `key`, giving its attempt back. */
+  async countSuccess(key: string, ttl: number): Promise<void> {
+    await this.#store.increment(`successes:${key}`, Math.max(1, Math.ceil(ttl)));
+  }
+
+  /** The successful attempts counted under throttle key `key`. */
+  successes(key: string): Promise<number> {
+    return this.#counter(`successes:${key}`);
+  }
+
+  /** Counts a failure under throttle key `key` and returns the count; it lives `ttl` seconds. */
+  countFailure(key: string, ttl: number): Promise<number> {
+    return this.#store.increment(`failures:${key}`, Math.max(1, Math.ceil(ttl)));
+  }
+
+  /** The failures counted under throttle key `key`. */
+  failures(key: string): Promise<number> {
+    return this.#counter(`failures:${key}`);
+  }
+
+  /** A counter written by `increment`, read with `get` (its decimal count; see `Store.increment`), 0 when absent. */
+  async #counter(key: string): Promise<number> {
+    return Number((await this.#store.get(key)) ?? 0) || 0;
+  }
+
   saveCode(codeHash: string, record: CodeRecord, ttl: number): Promise<void> {
     return this.#write(`code:${codeHash}`, record, ttl);
   }

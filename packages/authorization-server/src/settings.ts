@@ -1,7 +1,9 @@
-import type { AuthorizationServerConfig, GrantType, SigningAlgorithm } from './config.js';
+import type { AttemptLimits, AuthorizationServerConfig, GrantType, SigningAlgorithm } from './config.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigurationError } from './errors.js';
+import type { PasswordHash } from './passwords.js';
 import { OFFLINE_ACCESS } from './scopes.js';
+import { checkAttemptLimits } from './settings/attempt-limits.js';
 import { checkClients, GRANT_TYPES } from './settings/clients.js';
 import { lifetime, MIN_SECRET_BYTES, secretKey } from './settings/fields.js';
 import { checkResources } from './settings/resources.js';
@@ -34,9 +36,13 @@ export interface Client {
 /** A checked user. @internal */
 export interface User {
   readonly username: string;
-  readonly password: string;
+  /** The scrypt hash of the password, computed at configuration time (the plain password is not kept). */
+  readonly passwordHash: Promise<PasswordHash>;
   readonly subject: string;
 }
+
+/** The attempt limits, checked. @internal */
+export type AttemptLimitSettings = Readonly<Required<AttemptLimits>>;
 
 /** The configuration after checking, with defaults applied. @internal */
 export interface Settings {
@@ -50,6 +56,7 @@ export interface Settings {
   readonly interactionLifetime: number;
   /** The HMAC key of the pending requests carried in login forms. */
   readonly interactionSecret: Uint8Array;
+  readonly attemptLimits: AttemptLimitSettings;
   readonly signingAlgorithm: SigningAlgorithm;
   readonly store: Store;
   readonly now: () => number;
@@ -142,6 +149,7 @@ export function resolveSettings(config: AuthorizationServerConfig): Settings {
     interactionSecret: secretKey(config.interactionSecret, 'interactionSecret', () =>
       crypto.getRandomValues(new Uint8Array(MIN_SECRET_BYTES)),
     ),
+    attemptLimits: checkAttemptLimits(config.attemptLimits),
     signingAlgorithm,
     store,
     now,

@@ -1,12 +1,12 @@
 import { approve, errorLocation } from '../authorization-response.js';
 import { isSameBrowser, isSameOrigin } from '../browser-binding.js';
 import { badAuthorizationRequest, showConsentPage } from '../consent-page.js';
-import { timingSafeEqual } from '../crypto.js';
 import { OAuthError } from '../errors.js';
 import { readForm } from '../http/body.js';
 import { redirectResponse } from '../http/responses.js';
 import { openLogin } from '../interaction.js';
 import type { ServerContext } from '../server-context.js';
+import { signIn } from '../sign-in.js';
 
 const expired =
   'This sign-in page has expired or was already used. Go back to the application and start again.';
@@ -14,19 +14,13 @@ const crossSite = 'This form was posted from another site. Go back to the applic
 const otherBrowser =
   'This sign-in page was opened in another browser, or the browser did not send its cookie. Go back to the application and start again.';
 
-async function checkUser(ctx: ServerContext, username: string | undefined, password: string | undefined) {
-  const user = username === undefined ? undefined : ctx.settings.users.get(username);
-  // Compare even for an unknown user, so timing does not tell which usernames exist.
-  const matches = await timingSafeEqual(password ?? '', user?.password ?? '');
-  return user !== undefined && password !== undefined && matches ? user : undefined;
-}
-
 /**
  * `POST /authorize/consent`: the login and consent form. The pending request comes back signed in the form
  * (`interaction`, with its signature as `csrf_token`) and must be unexpired and posted by the browser that began
  * the flow (its cookie; `Origin`, when sent, the issuer's — else 403); each form is accepted once, which the store's
- * atomic counter decides. Deny redirects `access_denied`; a wrong password shows the form again (the next
- * form of the same pending request); approval redirects with a code (303).
+ * atomic counter decides. Deny redirects `access_denied`; approval redirects with a code (303). A wrong password
+ * shows the next form of the same pending request, until `attemptLimits.perInteraction` attempts end it
+ * (`access_denied`); a locked username or client shows it with 429 and `Retry-After`.
  */
 export async function consentEndpoint(ctx: ServerContext, request: Request): Promise<Response> {
   let params: Awaited<ReturnType<typeof readForm>>;
@@ -58,13 +52,19 @@ export async function consentEndpoint(ctx: ServerContext, request: Request): Pro
     return redirectResponse(errorLocation(ctx, record, denied), 303);
   }
   const username = params.get('username');
-  const user = await checkUser(ctx, username, params.get('password'));
-  if (user === undefined) {
-    return showConsentPage(
-      ctx,
-      { ...login, attempt: login.attempt + 1 },
-      { error: 'Wrong username or password.', ...(username === undefined ? {} : { username }) },
-    );
+  const result = await signIn(ctx, record.clientId, username, params.get('password'));
+  if ('user' in result) return redirectResponse(await approve(ctx, record, result.user.subject), 303);
+  if (login.attempt >= ctx.settings.attemptLimits.perInteraction) {
+    const ended = new OAuthError('access_denied', 'Too many failed sign-in attempts on this page.');
+    return redirectResponse(errorLocation(ctx, record, ended), 303);
   }
-  return redirectResponse(await approve(ctx, record, user.subject), 303);
+  const shown = { ...login, attempt: login.attempt + 1 };
+  const typed = username === undefined ? {} : { username };
+  if (!result.locked) return showConsentPage(ctx, shown, { error: 'Wrong username or password.', ...typed });
+  return showConsentPage(ctx, shown, {
+    error: `Too many failed sign-ins. Try again in ${Math.ceil(result.retryAfter / 60)} minutes.`,
+    ...typed,
+    status: 429,
+    headers: { 'Retry-After': String(result.retryAfter) },
+  });
 }

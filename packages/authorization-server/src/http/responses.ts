@@ -16,12 +16,13 @@ export function emptyResponse(status = 200): Response {
 }
 
 /**
- * The RFC 6749 §5.2 error response: `{ error, error_description }`, `no-store`, and for `invalid_client` a 401 with
- * `WWW-Authenticate: Basic`.
+ * The RFC 6749 §5.2 error response: `{ error, error_description }`, `no-store`, for `invalid_client` a 401 with
+ * `WWW-Authenticate: Basic`, and `Retry-After` when the error says when to retry.
  */
 export function oauthErrorResponse(error: OAuthError): Response {
   const headers: Record<string, string> = {};
   if (error.status === 401) headers['WWW-Authenticate'] = 'Basic realm="oauth", charset="UTF-8"';
+  if (error.retryAfter !== undefined) headers['Retry-After'] = String(error.retryAfter);
   return jsonResponse({ error: error.code, error_description: error.description }, error.status, headers);
 }
 
