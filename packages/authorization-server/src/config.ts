@@ -112,7 +112,8 @@ export interface AttemptLimits {
 
 /**
  * Configuration of {@link createAuthorizationServer}. It is checked once, at start; a mistake throws a
- * {@link ConfigurationError} naming the field. The defaults below are the values of {@link DEFAULTS}.
+ * {@link ConfigurationError} naming the field, and an unknown option name (here or in a nested entry) is refused,
+ * naming the closest known one. The defaults below are the values of {@link DEFAULTS}.
  */
 export interface AuthorizationServerConfig {
   /**

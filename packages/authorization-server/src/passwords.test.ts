@@ -53,5 +53,8 @@ describe('passwords: scrypt, constant-time comparison', () => {
     await expect(hashPassword('')).rejects.toThrow(TypeError);
     await expect(hashPassword('x', { cost: 19 })).rejects.toThrow(/cost/);
     await expect(hashPassword('x', { cost: 1.5 })).rejects.toThrow(/cost/);
+    await expect(hashPassword('x', { cots: 10 } as never)).rejects.toThrow(
+      'hashPassword(): unknown option "cots"; did you mean "cost"?',
+    );
   });
 });

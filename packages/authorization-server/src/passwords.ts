@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { unknownOption } from '@audguard/core/protocol';
 
 /** A password hashed with scrypt, with the parameters to hash a candidate the same way. @internal */
 export interface PasswordHash {
@@ -54,6 +55,8 @@ const unpadded = (bytes: Buffer) => bytes.toString('base64').replace(/=+$/, '');
 export async function hashPassword(password: string, options: HashPasswordOptions = {}): Promise<string> {
   if (typeof password !== 'string' || password === '')
     throw new TypeError('hashPassword: give a non-empty string');
+  const typo = unknownOption(options ?? {}, ['cost'], 'hashPassword()');
+  if (typo !== undefined) throw new TypeError(typo);
   const ln = options.cost ?? DEFAULT_COST;
   if (!Number.isInteger(ln) || ln < 1 || 128 * 2 ** ln * BLOCK_SIZE > MAX_MEMORY) {
     throw new TypeError('hashPassword: cost is a whole number from 1 to 18 (log2 of scrypt N)');

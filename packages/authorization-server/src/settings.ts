@@ -5,7 +5,7 @@ import type { PasswordHash } from './passwords.js';
 import { OFFLINE_ACCESS } from './scopes.js';
 import { checkAttemptLimits } from './settings/attempt-limits.js';
 import { checkClients, GRANT_TYPES } from './settings/clients.js';
-import { lifetime, MIN_SECRET_BYTES, secretKey } from './settings/fields.js';
+import { lifetime, MIN_SECRET_BYTES, optionNames, refuseUnknown, secretKey } from './settings/fields.js';
 import { checkResources } from './settings/resources.js';
 import { checkAutoApprove, checkUsers } from './settings/users.js';
 import { MemoryStore, type Store } from './store.js';
@@ -89,11 +89,29 @@ function checkStore(config: AuthorizationServerConfig, now: () => number): Store
   return store;
 }
 
+const CONFIG_OPTIONS = optionNames<AuthorizationServerConfig>({
+  issuer: true,
+  resources: true,
+  clients: true,
+  users: true,
+  autoApprove: true,
+  accessTokenLifetime: true,
+  refreshTokenLifetime: true,
+  authorizationCodeLifetime: true,
+  interactionLifetime: true,
+  interactionSecret: true,
+  attemptLimits: true,
+  signingAlgorithm: true,
+  store: true,
+  now: true,
+});
+
 /** Checks the configuration and applies the {@link DEFAULTS}. Throws {@link ConfigurationError}. @internal */
 export function resolveSettings(config: AuthorizationServerConfig): Settings {
   if (typeof config !== 'object' || config === null) {
     throw new ConfigurationError('config', 'pass a configuration object');
   }
+  refuseUnknown(config, CONFIG_OPTIONS, 'config');
   const resources = checkResources(config);
   const clients = checkClients(config, resources);
   const users = checkUsers(config);

@@ -1,3 +1,4 @@
+import { unknownOption } from '@audguard/core/protocol';
 import { ConfigurationError } from '../errors.js';
 
 /**
@@ -97,4 +98,22 @@ export function secretKey(value: unknown, field: string, fallback: () => Uint8Ar
     );
   }
   return bytes;
+}
+
+/**
+ * The option names of a configuration type, in documentation order. Typed `Record<keyof T, true>`, so the compiler
+ * refuses a list that misses a field of `T` or names one it does not have: the list cannot drift from the type.
+ */
+export function optionNames<T>(names: Record<keyof T, true>): readonly string[] {
+  return Object.keys(names);
+}
+
+/**
+ * Refuses option names nobody reads (a typo would otherwise be dropped silently — for a security option, a
+ * downgrade), naming the closest known one: `clients[0]: unknown option "client_secret"; did you mean
+ * "clientSecret"?`.
+ */
+export function refuseUnknown(value: object, known: readonly string[], field: string): void {
+  const message = unknownOption(value, known, field);
+  if (message !== undefined) throw new ConfigurationError(field, message.replace(`${field}: `, ''));
 }

@@ -1,9 +1,16 @@
-import type { AuthorizationServerConfig } from '../config.js';
+import type { AuthorizationServerConfig, UserConfig } from '../config.js';
 import { DEFAULTS } from '../defaults.js';
 import { ConfigurationError } from '../errors.js';
 import { hashForConfig, type PasswordHash, parsePasswordHash } from '../passwords.js';
 import type { User } from '../settings.js';
-import { entry, list, nonEmptyString } from './fields.js';
+import { entry, list, nonEmptyString, optionNames, refuseUnknown } from './fields.js';
+
+const USER_OPTIONS = optionNames<UserConfig>({
+  username: true,
+  password: true,
+  passwordHash: true,
+  subject: true,
+});
 
 function checkPassword(raw: Record<string, unknown>, field: string): Promise<PasswordHash> {
   if (raw.password !== undefined && raw.passwordHash !== undefined) {
@@ -28,6 +35,7 @@ export function checkUsers(config: AuthorizationServerConfig): Map<string, User>
   list(config.users ?? DEFAULTS.users, 'users').forEach((value, i) => {
     const field = `users[${i}]`;
     const raw = entry(value, field);
+    refuseUnknown(raw, USER_OPTIONS, field);
     const username = nonEmptyString(raw.username, `${field}.username`);
     if (users.has(username))
       throw new ConfigurationError(`${field}.username`, `"${username}" is declared twice`);
