@@ -228,6 +228,73 @@ export function jtiOf(jwt: string): string {
   return payload.jti;
 }
 
+// ---- The login and consent form -----------------------------------------------------------------------------
+
+/** The fields of a sign-in that succeeds for the seeded user. */
+export const APPROVE = { decision: 'approve', username: 'alice', password: 'wonderland' } as const;
+
+/** The hidden fields a login and consent page carries. */
+export interface FormFields {
+  interaction: string;
+  csrf_token: string;
+}
+
+/** A login and consent page as a browser received it: its hidden fields and the cookie it set (`name=value`). */
+export interface OpenedForm {
+  fields: FormFields;
+  cookie: string | undefined;
+  page: Reply;
+}
+
+/** The hidden fields of a (re-)rendered login and consent page. */
+export function formFields(page: Reply): FormFields {
+  const field = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(page.text)?.[1] ?? '';
+  return { interaction: field('interaction'), csrf_token: field('csrf_token') };
+}
+
+/** The `name=value` of the cookie a reply sets, if any. */
+export function cookieOf(reply: Reply): string | undefined {
+  const header = reply.headers.get('set-cookie');
+  return header === null ? undefined : header.split(';')[0];
+}
+
+/**
+ * Opens the login and consent page (the server must have autoApprove off) as a browser would: sends `cookie` when
+ * the browser already holds one, and keeps the one the page sets.
+ */
+export async function openForm(
+  as: AuthorizationServer,
+  params: FormInit = {},
+  cookie?: string,
+): Promise<OpenedForm> {
+  const { challenge } = pkce();
+  const request = authorizeRequest(authorizeParams(challenge, params));
+  if (cookie !== undefined) request.headers.set('cookie', cookie);
+  const page = await send(as, request);
+  expect(page.status, page.text).toBe(200);
+  return { fields: formFields(page), cookie: cookieOf(page) ?? cookie, page };
+}
+
+/**
+ * Posts the login and consent form as the browser holding `cookie` would, from the issuer's own page (`origin`
+ * defaults to none: a same-origin POST from a browser sends the issuer's; tests set it when it matters).
+ */
+export function submit(
+  as: AuthorizationServer,
+  body: FormInit,
+  options: { cookie?: string | undefined; origin?: string } = {},
+): Promise<Reply> {
+  const headers: Record<string, string> = {};
+  if (options.cookie !== undefined) headers.cookie = options.cookie;
+  if (options.origin !== undefined) headers.origin = options.origin;
+  return post(as, '/authorize/consent', body, { headers });
+}
+
+/** The `code` in a reply's Location, or `null`. */
+export function codeOf(reply: Reply): string | null {
+  return new URL(reply.headers.get('location') ?? 'about:blank').searchParams.get('code');
+}
+
 // ---- Expectations ---------------------------------------------------------------------------------------------
 
 // RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E.
@@ -294,10 +361,13 @@ export interface Gate {
 
 /**
  * A `MemoryStore` whose next operation of a kind on a key prefix can be held until released: concurrent requests
- * can then be interleaved exactly as a slower (shared) store would interleave them, every run the same.
+ * can then be interleaved exactly as a slower (shared) store would interleave them, every run the same. It also
+ * logs the keys written, so a test can say exactly what a request stored.
  */
 export class GatedStore implements Store {
   readonly inner = new MemoryStore({ sweepIntervalSeconds: 0 });
+  /** Every key written (`set` or `increment`), in order; tests may empty it. */
+  readonly writes: string[] = [];
   readonly #gates: { op: Op; prefix: string; arrive: () => void; released: Promise<void> }[] = [];
 
   get size(): number {
@@ -328,6 +398,7 @@ export class GatedStore implements Store {
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
     await this.#pass('set', key);
+    this.writes.push(key);
     return this.inner.set(key, value, ttlSeconds);
   }
 
@@ -343,6 +414,7 @@ export class GatedStore implements Store {
 
   async increment(key: string, ttlSeconds: number): Promise<number> {
     await this.#pass('increment', key);
+    this.writes.push(key);
     return this.inner.increment(key, ttlSeconds);
   }
 

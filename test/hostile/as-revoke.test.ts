@@ -1,13 +1,17 @@
 /**
  * POST /revoke under abuse (RFC 7009): malformed requests are refused and store nothing; unknown tokens of any shape
  * answer 200 with every hint; a client cannot revoke another client's tokens; a tampered access token revokes
- * nothing. Client authentication at /revoke is in as-client-auth.test.ts.
+ * nothing. Client authentication at /revoke is in as-client-auth.test.ts. And what revocation does not do: an API,
+ * which verifies the JWT alone, keeps accepting a revoked access token until it expires.
  */
+import { DEFAULTS } from '@audguard/authorization-server';
+import { createVerifier } from '@audguard/core';
 import { describe, expect, it } from 'vitest';
 import {
   CLIENT,
   expectOAuthError,
   type FormInit,
+  ISSUER,
   jtiOf,
   MAX_BODY,
   post,
@@ -95,5 +99,26 @@ describe('POST /revoke under abuse', () => {
     );
     expect(reply.status).toBe(200);
     expect(await store.get(`revoked:${jtiOf(issued.access)}`)).toBeUndefined();
+  });
+});
+
+describe('what revocation does not do (README, "Revocation")', () => {
+  it('a revoked access token still verifies at an API, which checks the JWT alone, until its exp (300 s)', async () => {
+    const { as } = await setup();
+    const issued = await tokens(as);
+    // Revoke both: the refresh token (its whole grant) and the access token itself.
+    for (const token of [issued.refresh, issued.access]) {
+      expect((await post(as, '/revoke', { token }, { auth: CLIENT })).status).toBe(200);
+    }
+    expectOAuthError(await refresh(as, issued.refresh), 400, 'invalid_grant');
+    const api = createVerifier({
+      issuer: ISSUER,
+      audience: 'urn:invoices',
+      jwksOptions: { fetch: (input, init) => as.fetch(new Request(input, init)) },
+    });
+    const accepted = await api.verify(issued.access);
+    expect(accepted.subject).toBe('user-alice');
+    expect(Number(accepted.claims.exp) - Number(accepted.claims.iat)).toBe(DEFAULTS.accessTokenLifetime);
+    expect(DEFAULTS.accessTokenLifetime).toBe(300);
   });
 });

@@ -1,7 +1,9 @@
 import { timingSafeEqual } from './crypto.js';
 import { OAuthError } from './errors.js';
 import type { Params } from './http/params.js';
-import type { Client, Settings } from './settings.js';
+import type { ServerContext } from './server-context.js';
+import type { Client } from './settings.js';
+import { clientAuthenticationLimit, clientLockedFor, countClientFailure } from './throttle.js';
 
 interface Credentials {
   clientId: string;
@@ -62,15 +64,17 @@ function credentialsOf(request: Request, params: Params): Credentials {
 
 /**
  * Authenticates the client of a token or revocation request: `client_secret_basic`, `client_secret_post`, or for a
- * public client `client_id` alone. Secrets are compared in constant time. Failure is `invalid_client` (401).
+ * public client `client_id` alone. Secrets are compared in constant time. Failure is `invalid_client` (401). A
+ * registered confidential client whose failures in the window reach `attemptLimits.clientAuthentication` is locked
+ * until the window ends, even with the right secret: 429 `invalid_client` with `Retry-After`.
  */
 export async function authenticateClient(
+  ctx: ServerContext,
   request: Request,
   params: Params,
-  settings: Settings,
 ): Promise<Client> {
   const credentials = credentialsOf(request, params);
-  const client = settings.clients.get(credentials.clientId);
+  const client = ctx.settings.clients.get(credentials.clientId);
   const expected = client?.clientSecret;
   // Compare even for an unknown client, so timing does not tell which client ids exist.
   const matches = await timingSafeEqual(credentials.secret ?? '', expected ?? '');
@@ -81,8 +85,23 @@ export async function authenticateClient(
     }
     return client;
   }
+  // Only registered confidential clients are counted, so the counters are as few as the configured clients.
+  const limit = clientAuthenticationLimit(ctx, client.clientId);
   if (credentials.secret === undefined || !matches) {
+    const retryAfter = await countClientFailure(ctx, limit);
+    if (retryAfter !== undefined) throw locked(retryAfter);
     throw new OAuthError('invalid_client', 'Client authentication failed.');
   }
+  const retryAfter = await clientLockedFor(ctx, limit);
+  if (retryAfter !== undefined) throw locked(retryAfter);
   return client;
+}
+
+function locked(retryAfter: number): OAuthError {
+  return new OAuthError(
+    'invalid_client',
+    `Too many failed authentications of this client; retry after ${retryAfter} seconds.`,
+    429,
+    retryAfter,
+  );
 }

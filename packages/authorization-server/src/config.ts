@@ -62,19 +62,59 @@ export interface ClientConfig {
   resources?: readonly string[];
 }
 
-/** A user who can log in on the consent page. */
+/** A user who can log in on the consent page. Give exactly one of `password` and `passwordHash`. */
 export interface UserConfig {
   /** What the user types as username. */
   username: string;
-  /** What the user types as password; compared in constant time. */
-  password: string;
+  /**
+   * What the user types as password. It is hashed with scrypt when the server is created and only the hash is kept;
+   * a typed password is hashed the same way and compared in constant time. Default: none (give `passwordHash`).
+   */
+  password?: string;
+  /**
+   * The password already hashed, so the configuration need not hold it: a PHC scrypt string,
+   * `$scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<hash>` (unpadded standard base64), as `hashPassword()` writes.
+   * Default: none (give `password`).
+   */
+  passwordHash?: string;
   /** The tokens' `sub`. Default is the `username`. */
   subject?: string;
 }
 
 /**
+ * How many guesses the server lets through (issue 15, finding 2). Failures are counted in the store, in fixed
+ * windows of `windowSeconds` aligned to the clock; a username, client or client id that reaches its limit is locked
+ * until its window ends (429 with `Retry-After`), even for the right password or secret. Each attempt is counted
+ * before the password or secret is checked, and a success gives its attempt back, so concurrent guesses cannot slip
+ * past a limit. The defaults are the values of `DEFAULTS.attemptLimits`.
+ */
+export interface AttemptLimits {
+  /**
+   * Password attempts one login page allows: each wrong password shows the page again, and the last wrong one ends
+   * the pending request (`access_denied` to the client). Default is 5.
+   */
+  perInteraction?: number;
+  /** Failed sign-ins per username (known or not) per window; then the username is locked. Default is 5. */
+  perUser?: number;
+  /**
+   * Failed sign-ins through one client's login pages per window, whatever the usernames (password spraying); then
+   * sign-in through that client is locked. Default is 100.
+   */
+  perClient?: number;
+  /**
+   * Failed client authentications (a wrong or missing secret) per registered confidential client per window, at
+   * `/token` and `/revoke` together; then the client gets 429 `invalid_client`. Unknown client ids and public
+   * clients are not counted (nothing to guess, nothing stored). Default is 20.
+   */
+  clientAuthentication?: number;
+  /** The window, in seconds. Default is 900 (15 minutes). */
+  windowSeconds?: number;
+}
+
+/**
  * Configuration of {@link createAuthorizationServer}. It is checked once, at start; a mistake throws a
- * {@link ConfigurationError} naming the field. The defaults below are the values of {@link DEFAULTS}.
+ * {@link ConfigurationError} naming the field, and an unknown option name (here or in a nested entry) is refused,
+ * naming the closest known one. The defaults below are the values of {@link DEFAULTS}.
  */
 export interface AuthorizationServerConfig {
   /**
@@ -107,8 +147,23 @@ export interface AuthorizationServerConfig {
   refreshTokenLifetime?: number;
   /** Authorization-code lifetime in seconds. Default is 60. */
   authorizationCodeLifetime?: number;
-  /** How long the login and consent page stays valid, in seconds. Default is 600 (10 minutes). */
+  /**
+   * How long the login and consent page stays valid, in seconds: from `GET /authorize` until its form is posted,
+   * however often a wrong password shows it again. Default is 600 (10 minutes).
+   */
   interactionLifetime?: number;
+  /**
+   * The key that signs the pending request each login and consent form carries (HMAC-SHA256; nothing is stored
+   * until the form is posted): a string or bytes, at least 32 bytes (a string counts its UTF-8 bytes). Keep it as
+   * secret as a signing key. Several instances serving one issuer must share it, and a store, so that a form one of
+   * them shows is accepted by another.
+   *
+   * Default: 32 random bytes drawn when the server is created, so its forms are accepted by this server only and die
+   * with the process.
+   */
+  interactionSecret?: string | Uint8Array;
+  /** How many password and client-secret guesses are let through: see {@link AttemptLimits} for each default. */
+  attemptLimits?: AttemptLimits;
   /** The access tokens' signature algorithm. Default is `'RS256'`. */
   signingAlgorithm?: SigningAlgorithm;
   /**

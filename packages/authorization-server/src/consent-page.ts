@@ -1,7 +1,6 @@
-import { randomToken } from './crypto.js';
 import { renderConsentPage, renderErrorPage } from './html.js';
 import { htmlResponse } from './http/responses.js';
-import type { InteractionRecord } from './records.js';
+import { type PendingLogin, sealLogin } from './interaction.js';
 import { endpointUrl, type ServerContext } from './server-context.js';
 
 /**
@@ -13,33 +12,35 @@ export function badAuthorizationRequest(message: string, status = 400): Response
 }
 
 /**
- * Stores the pending authorization under a fresh id with a fresh CSRF token, and renders the login and consent page
- * for it. `GET /authorize` shows it first; `POST /authorize/consent` shows it again after a wrong password.
+ * Renders the login and consent page for a pending login, which the form carries signed: nothing is stored.
+ * `GET /authorize` shows it first (with the browser-binding cookie in `extra.headers`); `POST /authorize/consent`
+ * shows it again after a wrong password.
  */
-export async function showConsentPage(
+export function showConsentPage(
   ctx: ServerContext,
-  record: InteractionRecord,
-  extra: { error?: string; username?: string; status?: number } = {},
-): Promise<Response> {
-  const client = ctx.settings.clients.get(record.clientId);
+  login: PendingLogin,
+  extra: { error?: string; username?: string; status?: number; headers?: Record<string, string> } = {},
+): Response {
+  const { request } = login;
+  const client = ctx.settings.clients.get(request.clientId);
   if (client === undefined) return badAuthorizationRequest('The client is no longer registered.');
-  const interaction = randomToken(16);
-  const fresh: InteractionRecord = { ...record, csrf: randomToken(32) };
-  await ctx.records.saveInteraction(interaction, fresh, ctx.settings.interactionLifetime);
-  const resources = record.resources.flatMap((id) => {
+  const resources = request.resources.flatMap((id) => {
     const resource = ctx.settings.resources.get(id);
     if (resource === undefined) return [];
-    return [{ id, name: resource.name, scopes: record.scopes.filter((scope) => resource.scopes.has(scope)) }];
+    return [
+      { id, name: resource.name, scopes: request.scopes.filter((scope) => resource.scopes.has(scope)) },
+    ];
   });
+  const sealed = sealLogin(ctx, login);
   const html = renderConsentPage({
     action: endpointUrl(ctx, '/authorize/consent'),
     clientName: client.name,
     resources,
-    offline: record.offline,
-    interaction,
-    csrfToken: fresh.csrf,
+    offline: request.offline,
+    interaction: sealed.interaction,
+    csrfToken: sealed.csrfToken,
     ...(extra.error === undefined ? {} : { error: extra.error }),
     ...(extra.username === undefined ? {} : { username: extra.username }),
   });
-  return htmlResponse(html, extra.status ?? 200);
+  return htmlResponse(html, extra.status ?? 200, extra.headers);
 }

@@ -5,7 +5,8 @@ import type { AuthorizationServerConfig, SigningAlgorithm, UserConfig } from './
  * `@audguard/testing` reads them, so nobody restates a number that could drift.
  *
  * Fields without a value here: `issuer` (none: set by the first `listen()`), `store` (a new `MemoryStore` per server,
- * on the server's clock), `keyStore` (a new `MemoryKeyStore` per server) and `now` (`Date.now`).
+ * on the server's clock), `keyStore` (a new `MemoryKeyStore` per server), `interactionSecret` (32 random bytes per
+ * server) and `now` (`Date.now`).
  */
 export const DEFAULTS = Object.freeze({
   /**
@@ -17,7 +18,7 @@ export const DEFAULTS = Object.freeze({
   refreshTokenLifetime: 1_209_600,
   /** Authorization-code lifetime, seconds: 1 minute, well inside the 10-minute maximum of RFC 6749 §4.1.2. */
   authorizationCodeLifetime: 60,
-  /** How long the login and consent page stays valid, seconds: 10 minutes. */
+  /** How long the login and consent page stays valid, seconds: 10 minutes, however often it is shown again. */
   interactionLifetime: 600,
   /** The access tokens' JWS algorithm: RS256, which RFC 9068 §2.1 requires every resource server to support. */
   signingAlgorithm: 'RS256' as SigningAlgorithm,
@@ -25,4 +26,15 @@ export const DEFAULTS = Object.freeze({
   autoApprove: false as boolean | string,
   /** No users. */
   users: Object.freeze([]) as readonly UserConfig[],
+  /**
+   * Guessing limits (see `AttemptLimits`): 5 password attempts per login page; per 15-minute window, 5 failed
+   * sign-ins per username, 100 per client, and 20 failed client authentications per client id.
+   */
+  attemptLimits: Object.freeze({
+    perInteraction: 5,
+    perUser: 5,
+    perClient: 100,
+    clientAuthentication: 20,
+    windowSeconds: 900,
+  }),
 });

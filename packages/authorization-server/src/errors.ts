@@ -59,7 +59,7 @@ export class OAuthError extends Error {
   readonly code: OAuthErrorCode;
   readonly status: number;
   readonly description: string;
-  /** Seconds the client should wait before retrying, sent as `Retry-After`; only for 503s. */
+  /** Seconds until a retry may succeed, sent as `Retry-After` (a 503, or a locked client's 429). */
   readonly retryAfter: number | undefined;
 
   constructor(code: OAuthErrorCode, description: string, status = defaultStatus[code], retryAfter?: number) {

@@ -1,4 +1,5 @@
 export type {
+  AttemptLimits,
   AuthorizationServerConfig,
   ClientConfig,
   GrantType,
@@ -10,6 +11,7 @@ export { DEFAULTS } from './defaults.js';
 export { ConfigurationError } from './errors.js';
 export { type KeyStore, MemoryKeyStore, type StoredSigningKey } from './key-store.js';
 export { generateSigningKey, KeyRing, type SigningKey } from './keys.js';
+export { type HashPasswordOptions, hashPassword } from './passwords.js';
 export type { AuthorizationServer, ListeningServer } from './server.js';
 export { createAuthorizationServer } from './server.js';
 export type { MemoryStoreOptions, Store } from './store.js';

@@ -1,6 +1,6 @@
 import type { Store } from './store.js';
 
-/** An authorization request waiting for the user on the login and consent page. @internal */
+/** An authorization request the user is asked to consent to on the login and consent page. @internal */
 export interface InteractionRecord {
   clientId: string;
   redirectUri: string;
@@ -11,8 +11,6 @@ export interface InteractionRecord {
   offline: boolean;
   resources: string[];
   codeChallenge: string;
-  /** The one-time CSRF token the form must echo. */
-  csrf: string;
 }
 
 /** An issued, unredeemed authorization code. @internal */
@@ -64,13 +62,44 @@ export class Records {
     return this.#store.set(key, JSON.stringify(value), Math.max(1, Math.ceil(ttlSeconds)));
   }
 
-  saveInteraction(id: string, record: InteractionRecord, ttl: number): Promise<void> {
-    return this.#write(`interaction:${id}`, record, ttl);
+  /**
+   * Counts a post of a login form of pending request `id` and returns how many there have been, atomically (of
+   * concurrent posts exactly one sees each number). The form numbered `n` is accepted only when this returns `n`,
+   * so each form is accepted once, across every instance sharing the store. The counter lives as long as the
+   * pending request (`ttl`, its remaining life in seconds).
+   */
+  countFormPost(id: string, ttl: number): Promise<number> {
+    return this.#store.increment(`interaction:${id}`, Math.max(1, Math.ceil(ttl)));
   }
 
-  /** Takes the pending interaction: it can be used once only. */
-  consumeInteraction(id: string): Promise<InteractionRecord | undefined> {
-    return this.#read(`interaction:${id}`, true);
+  /** Counts an attempt under throttle key `key` (see throttle.ts) and returns the count; it lives `ttl` seconds. */
+  countAttempt(key: string, ttl: number): Promise<number> {
+    return this.#store.increment(`attempts:${key}`, Math.max(1, Math.ceil(ttl)));
+  }
+
+  /** Counts a successful attempt under throttle key `key`, giving its attempt back. */
+  async countSuccess(key: string, ttl: number): Promise<void> {
+    await this.#store.increment(`successes:${key}`, Math.max(1, Math.ceil(ttl)));
+  }
+
+  /** The successful attempts counted under throttle key `key`. */
+  successes(key: string): Promise<number> {
+    return this.#counter(`successes:${key}`);
+  }
+
+  /** Counts a failure under throttle key `key` and returns the count; it lives `ttl` seconds. */
+  countFailure(key: string, ttl: number): Promise<number> {
+    return this.#store.increment(`failures:${key}`, Math.max(1, Math.ceil(ttl)));
+  }
+
+  /** The failures counted under throttle key `key`. */
+  failures(key: string): Promise<number> {
+    return this.#counter(`failures:${key}`);
+  }
+
+  /** A counter written by `increment`, read with `get` (its decimal count; see `Store.increment`), 0 when absent. */
+  async #counter(key: string): Promise<number> {
+    return Number((await this.#store.get(key)) ?? 0) || 0;
   }
 
   saveCode(codeHash: string, record: CodeRecord, ttl: number): Promise<void> {

@@ -103,6 +103,8 @@ export async function createAuthorizationServer(
 ): Promise<AuthorizationServer> {
   const configuredIssuer = config?.issuer === undefined ? undefined : checkIssuer(config.issuer);
   const settings = resolveSettings(config);
+  // Paid once, here: every password is hashed (or its given hash read) before the server answers.
+  await Promise.all([...settings.users.values()].map((user) => user.passwordHash));
   const ctx: ServerContext = {
     settings,
     keys: await KeyRing.create(

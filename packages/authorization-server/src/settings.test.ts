@@ -154,3 +154,53 @@ describe('offline_access in a client’s scopes (how Duende and oidc-provider co
     );
   });
 });
+
+describe('unknown option names are refused, naming the closest known one', () => {
+  const [user] = base.users ?? [];
+  it.each<[string, Partial<AuthorizationServerConfig> | Record<string, unknown>, string]>([
+    ['a typo', { autoAprove: true }, 'config: unknown option "autoAprove"; did you mean "autoApprove"?'],
+    [
+      'another case',
+      { accessTokenLifeTime: 60 },
+      'config: unknown option "accessTokenLifeTime"; did you mean "accessTokenLifetime"?',
+    ],
+    [
+      'snake case',
+      { interaction_secret: 'x'.repeat(32) },
+      'config: unknown option "interaction_secret"; did you mean "interactionSecret"?',
+    ],
+    [
+      'a resource field',
+      { resources: [{ ...invoices, requireResourceIndicators: true }] },
+      'resources[0]: unknown option "requireResourceIndicators"; did you mean "requireResourceIndicator"?',
+    ],
+    [
+      'a client field',
+      { clients: [client, { ...client, clientId: 'other', client_secret: 'x' }] },
+      'clients[1]: unknown option "client_secret"; did you mean "clientSecret"?',
+    ],
+    [
+      'a user field',
+      { users: [{ ...user, passwordhash: 'x' }] },
+      'users[0]: unknown option "passwordhash"; did you mean "passwordHash"?',
+    ],
+    [
+      'an attempt limit',
+      { attemptLimits: { perUsers: 3 } },
+      'attemptLimits: unknown option "perUsers"; did you mean "perUser"?',
+    ],
+    [
+      'a name nothing is close to',
+      { color: 'blue' },
+      'config: unknown option "color"; known options are issuer, resources, clients',
+    ],
+  ])('%s', async (_name, overrides, message) => {
+    const config = { ...seedConfig(), ...overrides } as AuthorizationServerConfig;
+    const error = await createAuthorizationServer(config).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message.startsWith(message), (error as Error).message).toBe(true);
+  });
+});

@@ -1,10 +1,12 @@
-import type { AuthorizationServerConfig, GrantType, SigningAlgorithm } from './config.js';
+import type { AttemptLimits, AuthorizationServerConfig, GrantType, SigningAlgorithm } from './config.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigurationError } from './errors.js';
 import { type KeyStore, MemoryKeyStore } from './key-store.js';
+import type { PasswordHash } from './passwords.js';
 import { OFFLINE_ACCESS } from './scopes.js';
+import { checkAttemptLimits } from './settings/attempt-limits.js';
 import { checkClients, GRANT_TYPES } from './settings/clients.js';
-import { lifetime } from './settings/fields.js';
+import { lifetime, MIN_SECRET_BYTES, optionNames, refuseUnknown, secretKey } from './settings/fields.js';
 import { checkResources } from './settings/resources.js';
 import { checkAutoApprove, checkUsers } from './settings/users.js';
 import { guardStorage } from './storage-guard.js';
@@ -36,9 +38,13 @@ export interface Client {
 /** A checked user. @internal */
 export interface User {
   readonly username: string;
-  readonly password: string;
+  /** The scrypt hash of the password, computed at configuration time (the plain password is not kept). */
+  readonly passwordHash: Promise<PasswordHash>;
   readonly subject: string;
 }
+
+/** The attempt limits, checked. @internal */
+export type AttemptLimitSettings = Readonly<Required<AttemptLimits>>;
 
 /** The configuration after checking, with defaults applied. @internal */
 export interface Settings {
@@ -50,6 +56,9 @@ export interface Settings {
   readonly refreshTokenLifetime: number;
   readonly authorizationCodeLifetime: number;
   readonly interactionLifetime: number;
+  /** The HMAC key of the pending requests carried in login forms. */
+  readonly interactionSecret: Uint8Array;
+  readonly attemptLimits: AttemptLimitSettings;
   readonly signingAlgorithm: SigningAlgorithm;
   /** The configured store, its failures turned into 503s. */
   readonly store: Store;
@@ -100,11 +109,30 @@ function checkKeyStore(config: AuthorizationServerConfig): KeyStore {
   return checkStorage('keyStore', config.keyStore ?? new MemoryKeyStore(), KEY_STORE_METHODS, 'KeyStore');
 }
 
+const CONFIG_OPTIONS = optionNames<AuthorizationServerConfig>({
+  issuer: true,
+  resources: true,
+  clients: true,
+  users: true,
+  autoApprove: true,
+  accessTokenLifetime: true,
+  refreshTokenLifetime: true,
+  authorizationCodeLifetime: true,
+  interactionLifetime: true,
+  interactionSecret: true,
+  attemptLimits: true,
+  signingAlgorithm: true,
+  store: true,
+  keyStore: true,
+  now: true,
+});
+
 /** Checks the configuration and applies the {@link DEFAULTS}. Throws {@link ConfigurationError}. @internal */
 export function resolveSettings(config: AuthorizationServerConfig): Settings {
   if (typeof config !== 'object' || config === null) {
     throw new ConfigurationError('config', 'pass a configuration object');
   }
+  refuseUnknown(config, CONFIG_OPTIONS, 'config');
   const resources = checkResources(config);
   const clients = checkClients(config, resources);
   const users = checkUsers(config);
@@ -158,6 +186,10 @@ export function resolveSettings(config: AuthorizationServerConfig): Settings {
       'interactionLifetime',
       DEFAULTS.interactionLifetime,
     ),
+    interactionSecret: secretKey(config.interactionSecret, 'interactionSecret', () =>
+      crypto.getRandomValues(new Uint8Array(MIN_SECRET_BYTES)),
+    ),
+    attemptLimits: checkAttemptLimits(config.attemptLimits),
     signingAlgorithm,
     store,
     keyStore,

@@ -4,13 +4,17 @@
  * as Redis can back several instances.
  *
  * Keys the server writes (values JSON; `<hash>` is base64url SHA-256, so no secret is ever a key):
- * - `interaction:<id>` — a login and consent page waiting for the user;
+ * - `interaction:<id>` — how often the login forms of pending request `<id>` were posted (a counter, written on the
+ *   first post, never by `GET /authorize`: pending requests travel in their signed forms);
  * - `code:<hash>` — an unredeemed authorization code; `code-used:<hash>` — its grant id once redeemed, so a replay
  *   is recognised;
  * - `grant:<id>` — what the user consented to and the token family issued from it; `grant-revoked:<id>` — the
  *   tombstone of a revoked grant, so a request issuing from it at that moment cannot bring it back;
  * - `rt:<hash>` — the live refresh token of a grant; `rt-used:<hash>` — a rotated one, so its reuse is recognised;
- * - `revoked:<jti>` — a revoked access token, until it expires, so a resource server sharing the store may check it.
+ * - `revoked:<jti>` — a revoked access token, until it expires, so a resource server sharing the store may check it;
+ * - `attempts:sign-in:user:<hash>:<window>`, `attempts:sign-in:client:<client_id>:<window>` and the matching
+ *   `successes:…` — sign-in attempts per username (hashed) and per client in one attempt-limit window;
+ *   `failures:client-auth:<client_id>:<window>` — failed client authentications (counters, by `increment`).
  *
  * The server needs no transactions, only each method atomic on its own: single use rests on {@link Store.consume}
  * alone (of concurrent redemptions or rotations exactly one wins; the others are refused and revoke nothing); a
@@ -47,8 +51,10 @@ export interface Store {
    * Adds one to the counter under `key` and returns the new count, atomically: of n concurrent calls on a fresh key,
    * across every instance, the answers are exactly 1…n. A missing (or expired) key starts at 1 and expires
    * `ttlSeconds` (a whole number > 0) after that first increment; later increments do not extend it — so a window
-   * of attempts closes on time however many attempts arrive. Attempt limits and back-off rest on it (Redis: one
-   * Lua script doing `INCR` and, when the result is 1, `EXPIRE`).
+   * of attempts closes on time however many attempts arrive. A `get` of the key returns the count as a decimal
+   * string (`"3"`), as Redis's `GET` does after `INCR`: the server reads attempt counters that way. Single-use
+   * consent forms and the attempt limits rest on it (Redis: one Lua script doing `INCR` and, when the result is 1,
+   * `EXPIRE`).
    */
   increment(key: string, ttlSeconds: number): Promise<number>;
 }

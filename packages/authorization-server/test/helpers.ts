@@ -188,3 +188,44 @@ export async function codeTokens(
     ['client', 'secret'],
   );
 }
+
+/** A login and consent page opened by a browser: its hidden fields and the cookie it set. */
+export interface LoginPage {
+  fields: Record<string, string>;
+  cookie: string;
+}
+
+/** Opens the login and consent page (the server must have autoApprove off). */
+export async function openLoginPage(as: AuthorizationServer): Promise<LoginPage> {
+  const { challenge } = pkce();
+  const res = await as.fetch(
+    new Request(
+      authorizeUrl(as, {
+        response_type: 'code',
+        client_id: 'client',
+        redirect_uri: CALLBACK,
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      }),
+    ),
+  );
+  const html = await res.text();
+  const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
+  return {
+    fields: { interaction: field('interaction'), csrf_token: field('csrf_token') },
+    cookie: res.headers.get('set-cookie')?.split(';')[0] ?? '',
+  };
+}
+
+/** Posts a login page's form, with its cookie, as the browser that opened it. */
+export async function postLoginForm(
+  as: AuthorizationServer,
+  page: LoginPage,
+  fields: FormInit,
+): Promise<Answer> {
+  const headers = { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: page.cookie };
+  const body = formBody({ ...page.fields, ...fields });
+  return answer(
+    await as.fetch(new Request(`${as.issuer}/authorize/consent`, { method: 'POST', headers, body })),
+  );
+}

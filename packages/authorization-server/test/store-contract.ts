@@ -1,8 +1,9 @@
 /**
  * The contract every {@link Store} keeps, as a reusable vitest suite: `MemoryStore` runs it (src/store.test.ts), and
  * so must any shared store (Redis, ...) before the authorization server may sit on it. The first part holds the
- * store to each method's TSDoc (values, expiry, atomic consume); the second runs the server on the store and proves
- * what rests on it: one winner among concurrent redemptions and rotations, and a replay after that revoking.
+ * store to each method's TSDoc (values, expiry, atomic consume and increment); the second runs the server on the
+ * store and proves what rests on it: one winner among concurrent redemptions, rotations and posts of one login form,
+ * exactly the limit of concurrent guesses let through, and a replay after that revoking.
  *
  * @example
  * ```ts
@@ -15,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../src/store.js';
-import { authorize, CALLBACK, create, token, verify } from './helpers.js';
+import { authorize, CALLBACK, create, openLoginPage, postLoginForm, token, verify } from './helpers.js';
 
 /** A store under test, and how to let time pass for it. */
 export interface StoreHarness {
@@ -130,6 +131,13 @@ export function describeStoreContract(name: string, make: () => StoreHarness | P
       expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     });
 
+    it('get reads a counter as its decimal count', async () => {
+      const { store } = await harness();
+      const k = key('attempts');
+      for (let i = 0; i < 3; i++) await store.increment(k, 60);
+      expect(await store.get(k)).toBe('3');
+    });
+
     it('an increment window expires ttl after the first increment; later ones do not extend it', async () => {
       const { store, advance } = await harness();
       const k = key('attempts');
@@ -171,6 +179,41 @@ export function describeStoreContract(name: string, make: () => StoreHarness | P
         const { payload } = await verify(as, String(won[0]?.body.access_token));
         expect(await store.get(`revoked:${payload.jti}`)).toBeUndefined();
         expect((await refresh(as, won[0]?.body.refresh_token)).status).toBe(200);
+      });
+
+      it('of 20 concurrent posts of one login form exactly one is accepted', async () => {
+        const { store } = await harness();
+        const as = await create({ store, autoApprove: false });
+        const page = await openLoginPage(as);
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => postLoginForm(as, page, { decision: 'deny' })),
+        );
+        expect(results.filter((res) => res.status === 303)).toHaveLength(1);
+        expect(results.filter((res) => res.status === 400)).toHaveLength(19);
+      });
+
+      it('of 40 concurrent wrong client secrets exactly 20 (the limit) are answered 401, the others 429', async () => {
+        const { store } = await harness();
+        const as = await create({ store });
+        const cc = { grant_type: 'client_credentials', scope: 'read', resource: 'urn:invoices' };
+        const results = await Promise.all(
+          Array.from({ length: 40 }, () => token(as, cc, ['client', 'nope'])),
+        );
+        expect(results.filter((res) => res.status === 401)).toHaveLength(20);
+        expect(results.filter((res) => res.status === 429)).toHaveLength(20);
+      });
+
+      it('of 12 concurrent wrong passwords for one user exactly 5 (the limit) are checked, the others 429', async () => {
+        const { store } = await harness();
+        const as = await create({ store, autoApprove: false });
+        const pages = await Promise.all(Array.from({ length: 12 }, () => openLoginPage(as)));
+        const results = await Promise.all(
+          pages.map((page) =>
+            postLoginForm(as, page, { decision: 'approve', username: 'alice', password: 'nope' }),
+          ),
+        );
+        expect(results.filter((res) => res.status === 200)).toHaveLength(5);
+        expect(results.filter((res) => res.status === 429)).toHaveLength(7);
       });
 
       it('of 20 concurrent refreshes with one token exactly one wins; a later reuse revokes the family', async () => {

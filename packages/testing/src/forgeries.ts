@@ -1,7 +1,7 @@
 import { base64url, CompactSign, exportSPKI } from 'jose';
 import type { TestIssuer, TestTokenOptions } from './issuer.js';
 import { internalsOf, type MintRequest } from './lib/internals.js';
-import { mintRequest } from './lib/mint.js';
+import { checkTokenOptions, mintRequest } from './lib/mint.js';
 
 // Every forgery starts from a valid token for the API under attack (the same options as `issuer.token()`) and breaks
 // exactly one thing, so a refusal proves that one check. Scopes are not checked against the resource: a forgery may
@@ -12,13 +12,15 @@ const ONE_HOUR = 3600;
 
 const encoder = new TextEncoder();
 
-function forgery(issuer: TestIssuer, options: TestTokenOptions, name: string) {
+/** `extra`: the forgery's own option names, beside those of `token()`. */
+function forgery(issuer: TestIssuer, options: TestTokenOptions, name: string, extra: readonly string[] = []) {
   const internals = internalsOf(issuer);
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(
       `audguard/testing: ${name}(issuer, options) needs options, e.g. { resource: '...' }.`,
     );
   }
+  checkTokenOptions(options, `${name}()`, extra);
   return { internals, request: mintRequest(internals, options, false) };
 }
 
@@ -56,7 +58,7 @@ export async function forgeExpired(
   issuer: TestIssuer,
   options: TestTokenOptions & { expiredFor?: number },
 ): Promise<string> {
-  const { internals, request } = forgery(issuer, options, 'forgeExpired');
+  const { internals, request } = forgery(issuer, options, 'forgeExpired', ['expiredFor']);
   const exp = Math.floor(internals.now() / 1000) - (options.expiredFor ?? ONE_HOUR);
   return internals.mint(request, { claims: { iat: exp - request.expiresIn, exp } });
 }
@@ -66,7 +68,7 @@ export async function forgeNotYetValid(
   issuer: TestIssuer,
   options: TestTokenOptions & { validIn?: number },
 ): Promise<string> {
-  const { internals, request } = forgery(issuer, options, 'forgeNotYetValid');
+  const { internals, request } = forgery(issuer, options, 'forgeNotYetValid', ['validIn']);
   const nbf = Math.floor(internals.now() / 1000) + (options.validIn ?? ONE_HOUR);
   return internals.mint(request, { claims: { nbf, exp: nbf + request.expiresIn } });
 }
@@ -79,7 +81,7 @@ export async function forgeWrongIssuer(
   issuer: TestIssuer,
   options: TestTokenOptions & { iss?: string },
 ): Promise<string> {
-  const { internals, request } = forgery(issuer, options, 'forgeWrongIssuer');
+  const { internals, request } = forgery(issuer, options, 'forgeWrongIssuer', ['iss']);
   return internals.mint(request, { claims: { iss: options.iss ?? `${internals.issuer}/other-tenant` } });
 }
 
@@ -118,7 +120,7 @@ export async function forgeTampered(
   issuer: TestIssuer,
   options: TestTokenOptions & { tamperedSubject?: string },
 ): Promise<string> {
-  const { internals, request } = forgery(issuer, options, 'forgeTampered');
+  const { internals, request } = forgery(issuer, options, 'forgeTampered', ['tamperedSubject']);
   const [header, payload, signature] = (await internals.mint(request)).split('.');
   const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payload ?? ''))) as Record<
     string,
@@ -136,7 +138,7 @@ export async function forgeWrongType(
   issuer: TestIssuer,
   options: TestTokenOptions & { typ?: string },
 ): Promise<string> {
-  const { internals, request } = forgery(issuer, options, 'forgeWrongType');
+  const { internals, request } = forgery(issuer, options, 'forgeWrongType', ['typ']);
   return internals.mint(request, { header: { typ: options.typ ?? 'logout+jwt' } });
 }
 
@@ -148,7 +150,7 @@ export async function forgeMissingScope(
   issuer: TestIssuer,
   options: TestTokenOptions & { requiredScopes: readonly string[] },
 ): Promise<string> {
-  const { internals, request } = forgery(issuer, options, 'forgeMissingScope');
+  const { internals, request } = forgery(issuer, options, 'forgeMissingScope', ['requiredScopes']);
   const required = new Set(options.requiredScopes ?? []);
   if (required.size === 0) {
     throw new TypeError(

@@ -10,8 +10,9 @@ import {
   type ResourceConfig,
   type SigningKey,
 } from '@audguard/authorization-server';
+import { unknownOption } from '@audguard/core/protocol';
 import { type IssuerInternals, register } from './lib/internals.js';
-import { accessTokenClaims, mintRequest, signAccessToken } from './lib/mint.js';
+import { accessTokenClaims, checkTokenOptions, mintRequest, signAccessToken } from './lib/mint.js';
 import { serveOnLoopback } from './lib/serve.js';
 
 /**
@@ -37,7 +38,8 @@ export interface TestResource {
 
 /**
  * Options of {@link startTestIssuer}. Beside `resources` and `clients`, every option is the authorization server's
- * own (`accessTokenLifetime`, `signingAlgorithm`, `users`, `autoApprove`, `now`, ...), with its defaults.
+ * own (`accessTokenLifetime`, `signingAlgorithm`, `users`, `autoApprove`, `now`, ...), with its defaults. An unknown
+ * option name is refused with a {@link ConfigurationError} naming the closest known one.
  */
 export interface TestIssuerOptions
   extends Omit<AuthorizationServerConfig, 'issuer' | 'resources' | 'clients'> {
@@ -135,6 +137,8 @@ export async function startTestIssuer(options: TestIssuerOptions): Promise<TestI
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError('options', "pass { resources: ['https://api.example.com', ...] }");
   }
+  const typo = unknownOption(options, ISSUER_OPTIONS, 'options');
+  if (typo !== undefined) throw new ConfigurationError('options', typo.replace('options: ', ''));
   const { resources: resourceList, clients, ...serverOptions } = options;
   const resources = checkResources(resourceList);
   const now = serverOptions.now ?? Date.now;
@@ -183,7 +187,10 @@ export async function startTestIssuer(options: TestIssuerOptions): Promise<TestI
     tokenEndpoint: `${issuer}/token`,
     resources: Object.freeze([...resources.keys()]),
     client,
-    token: async (tokenOptions) => internals.mint(mintRequest(internals, tokenOptions)),
+    token: async (tokenOptions) => {
+      checkTokenOptions(tokenOptions, 'token()');
+      return internals.mint(mintRequest(internals, tokenOptions));
+    },
     rotateKeys: async () => {
       await Promise.all([keys.rotate(), authorizationServer.rotateKeys()]);
     },
@@ -195,6 +202,27 @@ export async function startTestIssuer(options: TestIssuerOptions): Promise<TestI
   register(testIssuer, internals);
   return Object.freeze(testIssuer);
 }
+
+/**
+ * The option names of {@link startTestIssuer}: its own and the authorization server's (less `issuer`). Typed as a
+ * complete record of {@link TestIssuerOptions}, so an option added to the server fails to compile here until listed.
+ */
+const ISSUER_OPTIONS = Object.keys({
+  resources: true,
+  clients: true,
+  users: true,
+  autoApprove: true,
+  accessTokenLifetime: true,
+  refreshTokenLifetime: true,
+  authorizationCodeLifetime: true,
+  interactionLifetime: true,
+  interactionSecret: true,
+  attemptLimits: true,
+  signingAlgorithm: true,
+  store: true,
+  keyStore: true,
+  now: true,
+} satisfies Record<keyof TestIssuerOptions, true>);
 
 interface CheckedResource {
   readonly config: TestResource;

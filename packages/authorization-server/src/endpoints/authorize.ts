@@ -1,9 +1,10 @@
 import { approve, errorLocation, type ResponseTarget } from '../authorization-response.js';
+import { bindBrowser } from '../browser-binding.js';
 import { badAuthorizationRequest, showConsentPage } from '../consent-page.js';
-import { randomToken } from '../crypto.js';
 import { OAuthError } from '../errors.js';
 import { Params } from '../http/params.js';
 import { redirectResponse } from '../http/responses.js';
+import { newPendingLogin } from '../interaction.js';
 import { checkCodeChallenge } from '../pkce.js';
 import type { InteractionRecord } from '../records.js';
 import { authorizationResources } from '../resource-indicators.js';
@@ -13,6 +14,20 @@ import type { Client } from '../settings.js';
 
 /** The longest authorization request URL accepted (browsers and proxies commonly cap near 8 KiB). */
 const MAX_REQUEST_URL = 8192;
+/**
+ * The longest `state` accepted, in characters. It is echoed in the redirect and carried in the login form, so it
+ * is bounded; 2048 leaves room for the signed or encoded states clients use.
+ */
+export const MAX_STATE_LENGTH = 2048;
+/** The longest `nonce` accepted, in characters (it is ignored: no ID tokens are issued, but it is bounded too). */
+export const MAX_NONCE_LENGTH = 512;
+
+function checkLength(params: Params, name: 'state' | 'nonce', max: number): void {
+  const value = params.get(name);
+  if (value !== undefined && value.length > max) {
+    throw new OAuthError('invalid_request', `The ${name} parameter is longer than ${max} characters.`);
+  }
+}
 
 /**
  * The redirect URI to answer to: registered for the client and compared exactly (RFC 6749 §3.1.2.3), or the only
@@ -39,6 +54,8 @@ function checkRequest(
   if (params.duplicated.length > 0) {
     throw new OAuthError('invalid_request', 'A parameter is repeated; send each parameter once.');
   }
+  checkLength(params, 'state', MAX_STATE_LENGTH);
+  checkLength(params, 'nonce', MAX_NONCE_LENGTH);
   const responseType = params.get('response_type');
   if (responseType === undefined)
     throw new OAuthError('invalid_request', 'The response_type parameter is missing.');
@@ -64,7 +81,6 @@ function checkRequest(
     offline: requested.offline,
     resources: resources.map((resource) => resource.id),
     codeChallenge,
-    csrf: randomToken(32),
   };
 }
 
@@ -104,5 +120,8 @@ export async function authorizeEndpoint(ctx: ServerContext, request: Request): P
   if (ctx.settings.autoApproveSubject !== undefined) {
     return redirectResponse(await approve(ctx, record, ctx.settings.autoApproveSubject));
   }
-  return showConsentPage(ctx, record);
+  const { browser, setCookie } = bindBrowser(ctx, request);
+  return showConsentPage(ctx, newPendingLogin(ctx, record, browser), {
+    headers: { 'Set-Cookie': setCookie },
+  });
 }

@@ -43,7 +43,7 @@ async function revokeAccessToken(ctx: ServerContext, client: Client, token: stri
 export async function revokeEndpoint(ctx: ServerContext, request: Request): Promise<Response> {
   const params = await readForm(request);
   refuseDuplicates(params);
-  const client = await authenticateClient(request, params, ctx.settings);
+  const client = await authenticateClient(ctx, request, params);
   const token = params.get('token');
   if (token === undefined) throw new OAuthError('invalid_request', 'The token parameter is missing.');
   const lookups = [revokeRefreshToken, revokeAccessToken];

@@ -19,7 +19,7 @@ const grants: ReadonlyMap<string, Grant> = new Map(
 export async function tokenEndpoint(ctx: ServerContext, request: Request): Promise<Response> {
   const params = await readForm(request, ['resource']);
   refuseDuplicates(params);
-  const client = await authenticateClient(request, params, ctx.settings);
+  const client = await authenticateClient(ctx, request, params);
   const grantType = params.get('grant_type');
   if (grantType === undefined)
     throw new OAuthError('invalid_request', 'The grant_type parameter is missing.');

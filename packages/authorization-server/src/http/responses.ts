@@ -17,7 +17,7 @@ export function emptyResponse(status = 200): Response {
 
 /**
  * The RFC 6749 §5.2 error response: `{ error, error_description }`, `no-store`, for `invalid_client` a 401 with
- * `WWW-Authenticate: Basic`, and `Retry-After` when the error names a wait.
+ * `WWW-Authenticate: Basic`, and `Retry-After` when the error says when to retry.
  */
 export function oauthErrorResponse(error: OAuthError): Response {
   const headers: Record<string, string> = {};
@@ -35,10 +35,11 @@ export function redirectResponse(location: string, status: 302 | 303 = 302): Res
 }
 
 /** An HTML page: never cached, never framed, no scripts. */
-export function htmlResponse(html: string, status = 200): Response {
+export function htmlResponse(html: string, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(html, {
     status,
     headers: {
+      ...headers,
       'Content-Type': 'text/html; charset=utf-8',
       ...noStore,
       'Content-Security-Policy':

@@ -1,8 +1,18 @@
-import type { AuthorizationServerConfig, GrantType } from '../config.js';
+import type { AuthorizationServerConfig, ClientConfig, GrantType } from '../config.js';
 import { ConfigurationError } from '../errors.js';
 import { OFFLINE_ACCESS } from '../scopes.js';
 import type { Client, Resource } from '../settings.js';
-import { checkRedirectUri, entry, list, nonEmptyString } from './fields.js';
+import { checkRedirectUri, entry, list, nonEmptyString, optionNames, refuseUnknown } from './fields.js';
+
+const CLIENT_OPTIONS = optionNames<ClientConfig>({
+  clientId: true,
+  clientSecret: true,
+  name: true,
+  grantTypes: true,
+  redirectUris: true,
+  scopes: true,
+  resources: true,
+});
 
 /** Every grant type the token endpoint implements, in the order the metadata lists them. */
 export const GRANT_TYPES: readonly GrantType[] = [
@@ -86,6 +96,7 @@ export function checkClients(
   registered.forEach((value, i) => {
     const field = `clients[${i}]`;
     const raw = entry(value, field);
+    refuseUnknown(raw, CLIENT_OPTIONS, field);
     const clientId = nonEmptyString(raw.clientId, `${field}.clientId`);
     if (clients.has(clientId))
       throw new ConfigurationError(`${field}.clientId`, `"${clientId}" is registered twice`);

@@ -1,3 +1,4 @@
+import { unknownOption } from '@audguard/core/protocol';
 import { ConfigurationError } from '../errors.js';
 
 /**
@@ -75,4 +76,44 @@ export function checkRedirectUri(value: unknown, field: string): string {
     throw new ConfigurationError(field, 'remove the fragment (RFC 6749 §3.1.2)');
   }
   return uri;
+}
+
+/** The smallest secret accepted for an HMAC-SHA256 key: as many bytes as its output. */
+export const MIN_SECRET_BYTES = 32;
+
+/** A secret key of at least {@link MIN_SECRET_BYTES} bytes (a string counts its UTF-8 bytes), or `fallback`. */
+export function secretKey(value: unknown, field: string, fallback: () => Uint8Array): Uint8Array {
+  if (value === undefined) return fallback();
+  const bytes =
+    typeof value === 'string'
+      ? new TextEncoder().encode(value)
+      : value instanceof Uint8Array
+        ? Uint8Array.from(value)
+        : undefined;
+  if (bytes === undefined) throw new ConfigurationError(field, 'give a string or a Uint8Array');
+  if (bytes.length < MIN_SECRET_BYTES) {
+    throw new ConfigurationError(
+      field,
+      `use at least ${MIN_SECRET_BYTES} bytes (got ${bytes.length}), e.g. 32 random bytes in base64url`,
+    );
+  }
+  return bytes;
+}
+
+/**
+ * The option names of a configuration type, in documentation order. Typed `Record<keyof T, true>`, so the compiler
+ * refuses a list that misses a field of `T` or names one it does not have: the list cannot drift from the type.
+ */
+export function optionNames<T>(names: Record<keyof T, true>): readonly string[] {
+  return Object.keys(names);
+}
+
+/**
+ * Refuses option names nobody reads (a typo would otherwise be dropped silently — for a security option, a
+ * downgrade), naming the closest known one: `clients[0]: unknown option "client_secret"; did you mean
+ * "clientSecret"?`.
+ */
+export function refuseUnknown(value: object, known: readonly string[], field: string): void {
+  const message = unknownOption(value, known, field);
+  if (message !== undefined) throw new ConfigurationError(field, message.replace(`${field}: `, ''));
 }

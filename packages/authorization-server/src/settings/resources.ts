@@ -1,10 +1,17 @@
 import { isScopeToken } from '@audguard/core/protocol';
-import type { AuthorizationServerConfig } from '../config.js';
+import type { AuthorizationServerConfig, ResourceConfig } from '../config.js';
 import { ConfigurationError } from '../errors.js';
 import { isResourceIndicator } from '../resource-indicators.js';
 import { OFFLINE_ACCESS } from '../scopes.js';
 import type { Resource } from '../settings.js';
-import { entry, list, nonEmptyString } from './fields.js';
+import { entry, list, nonEmptyString, optionNames, refuseUnknown } from './fields.js';
+
+const RESOURCE_OPTIONS = optionNames<ResourceConfig>({
+  id: true,
+  name: true,
+  scopes: true,
+  requireResourceIndicator: true,
+});
 
 /** Checks `resources`: at least one, ids absolute URIs declared once, each with valid scopes. */
 export function checkResources(config: AuthorizationServerConfig): Map<string, Resource> {
@@ -13,7 +20,9 @@ export function checkResources(config: AuthorizationServerConfig): Map<string, R
   const resources = new Map<string, Resource>();
   declared.forEach((value, i) => {
     const field = `resources[${i}]`;
-    const { id, name, scopes, requireResourceIndicator } = entry(value, field);
+    const raw = entry(value, field);
+    refuseUnknown(raw, RESOURCE_OPTIONS, field);
+    const { id, name, scopes, requireResourceIndicator } = raw;
     const resourceId = nonEmptyString(id, `${field}.id`);
     if (!isResourceIndicator(resourceId)) {
       throw new ConfigurationError(

@@ -1,6 +1,26 @@
+import { unknownOption } from '@audguard/core/protocol';
 import { base64url, CompactSign } from 'jose';
 import type { TestTokenOptions } from '../issuer.js';
 import type { IssuerInternals, MintOverrides, MintRequest } from './internals.js';
+
+const TOKEN_OPTIONS = Object.keys({
+  resource: true,
+  scopes: true,
+  subject: true,
+  clientId: true,
+  expiresIn: true,
+  claims: true,
+} satisfies Record<keyof TestTokenOptions, true>);
+
+/**
+ * Refuses option names `token()` (or a forgery, with its `extra` names) does not read, naming the closest known one.
+ * @internal
+ */
+export function checkTokenOptions(options: unknown, where: string, extra: readonly string[] = []): void {
+  if (typeof options !== 'object' || options === null) return; // mintRequest says what to pass
+  const typo = unknownOption(options, [...TOKEN_OPTIONS, ...extra], where);
+  if (typo !== undefined) throw new TypeError(`audguard/testing: ${typo}`);
+}
 
 /**
  * Checks `token()` options against the declared resources and fills in the defaults. `strictScopes: false` lets a

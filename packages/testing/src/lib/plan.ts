@@ -1,3 +1,4 @@
+import { unknownOption } from '@audguard/core/protocol';
 import type { CheckId, ExpectAudienceEnforcedOptions, Expected } from '../expect.js';
 import {
   forgeAlgNone,
@@ -24,6 +25,16 @@ export interface PlannedCheck {
 
 const ANOTHER_API = 'https://another-api.invalid';
 
+const EXPECT_OPTIONS = Object.keys({
+  issuer: true,
+  request: true,
+  resource: true,
+  foreignResources: true,
+  route: true,
+  requiredScopes: true,
+  audiencePolicy: true,
+} satisfies Record<keyof ExpectAudienceEnforcedOptions, true>);
+
 /** Checks the options of {@link expectAudienceEnforced} and lays out the matrix. @internal */
 export function planChecks(options: ExpectAudienceEnforcedOptions): {
   plan: PlannedCheck[];
@@ -33,6 +44,8 @@ export function planChecks(options: ExpectAudienceEnforcedOptions): {
     throw new TypeError(`audguard/testing: expectAudienceEnforced(): ${message}`);
   };
   if (typeof options !== 'object' || options === null) fail('pass an options object.');
+  const typo = unknownOption(options, EXPECT_OPTIONS, 'expectAudienceEnforced()');
+  if (typo !== undefined) throw new TypeError(`audguard/testing: ${typo}`);
   const internals = internalsOf(options.issuer);
   const { resource, request, audiencePolicy } = options;
   if (typeof request !== 'function') {
