@@ -74,6 +74,24 @@ describe('authorization code: refused redemptions, replay and PKCE downgrade', (
 });
 
 describe('refresh tokens: refused refreshes and reuse', () => {
+  // Issue 19: what tells a lost race from reuse is when the request came in, not when it reached the store. A
+  // refresh received before the winner had issued, but held up on its way to the store until after, lost the race.
+  it('a refresh received before the winner issued, slower to reach the store, lost the race: no revocation', async () => {
+    const store = new GatedStore();
+    const { as } = await setupWith(store);
+    const { refresh: refreshToken } = await tokens(as);
+    const gate = store.gate('get', 'rt:');
+    const slow = refresh(as, refreshToken);
+    await within(gate.reached, 5000, 'the slow refresh to reach the store');
+    const won = await within(refresh(as, refreshToken), 5000, 'the winning refresh');
+    gate.release();
+    expectOAuthError(await within(slow, 5000, 'the slow refresh'), 400, 'invalid_grant');
+    await expectFamilyAlive(as, store, won);
+    // A use of the rotated token received after the win is reuse, and revokes.
+    expectOAuthError(await refresh(as, refreshToken), 400, 'invalid_grant');
+    expectOAuthError(await refresh(as, stringField(won, 'refresh_token')), 400, 'invalid_grant');
+  });
+
   /** Two refreshes with one token; the winner is held just before it saves its new refresh token. */
   async function concurrentReuse() {
     const store = new GatedStore();

@@ -43,6 +43,21 @@ export interface RefreshTokenRecord {
   clientId: string;
 }
 
+/** A code or refresh token that was used: for which grant, and when the use that won had issued its tokens (ms). */
+export interface UsedMark {
+  grantId: string;
+  usedAt: number;
+}
+
+/**
+ * Whether a request that finds `mark` replays the code or token. Received before the winner had issued (its
+ * `usedAt`), it was concurrent with the winner and lost the race — refused, nothing revoked; received after, it is a
+ * replay (or reuse) and revokes the family. Instances sharing a store compare their clocks here: keep them in sync.
+ */
+export function isReplay(mark: UsedMark, receivedAt: number): boolean {
+  return receivedAt >= mark.usedAt;
+}
+
 /** Typed access to the {@link Store}, with the key layout in one place. @internal */
 export class Records {
   readonly #store: Store;
@@ -116,16 +131,17 @@ export class Records {
   }
 
   /**
-   * Remembers a redeemed code once the redemption has issued its tokens, so a later redemption is recognised as a
-   * replay and revokes them. Not before: a redemption that runs while the winner is still issuing lost a race, and
-   * losing a race is not a replay (it finds neither the code nor this mark, and is only refused).
+   * Remembers a redeemed code once the redemption has issued its tokens, with when (`usedAt`), so a later
+   * redemption is recognised as a replay and revokes them. Not before, and not for a request received before that
+   * instant: such a request ran while the winner was still issuing — it lost a race, and losing a race is not a
+   * replay (see {@link isReplay}).
    */
   markCodeUsed(codeHash: string, grantId: string, ttl: number): Promise<void> {
-    return this.#write(`code-used:${codeHash}`, grantId, ttl);
+    return this.#write(`code-used:${codeHash}`, { grantId, usedAt: this.#now() } satisfies UsedMark, ttl);
   }
 
-  /** The grant of a code already taken, so a replay can revoke what it issued. */
-  usedCodeGrant(codeHash: string): Promise<string | undefined> {
+  /** The grant of a code already taken and when, so a replay can revoke what it issued. */
+  usedCode(codeHash: string): Promise<UsedMark | undefined> {
     return this.#read(`code-used:${codeHash}`);
   }
 
@@ -162,11 +178,11 @@ export class Records {
    * and revokes the family. Not before, for the reason given at {@link markCodeUsed}.
    */
   markRefreshTokenUsed(tokenHash: string, record: RefreshTokenRecord, ttl: number): Promise<void> {
-    return this.#write(`rt-used:${tokenHash}`, record, ttl);
+    return this.#write(`rt-used:${tokenHash}`, { ...record, usedAt: this.#now() } satisfies UsedMark, ttl);
   }
 
-  /** The record of a rotated refresh token, so its reuse can revoke the family. */
-  usedRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+  /** The record of a rotated refresh token and when it was rotated, so its reuse can revoke the family. */
+  usedRefreshToken(tokenHash: string): Promise<(RefreshTokenRecord & UsedMark) | undefined> {
     return this.#read(`rt-used:${tokenHash}`);
   }
 

@@ -17,6 +17,8 @@ const grants: ReadonlyMap<string, Grant> = new Map(
  * then the grant type's handler. Errors are thrown as {@link OAuthError} and rendered by the server's error handler.
  */
 export async function tokenEndpoint(ctx: ServerContext, request: Request): Promise<Response> {
+  // Taken first: a replay is told from a lost race by whether the request came in before the winner had issued.
+  const receivedAt = ctx.settings.now();
   const params = await readForm(request, ['resource']);
   refuseDuplicates(params);
   const client = await authenticateClient(ctx, request, params);
@@ -29,5 +31,5 @@ export async function tokenEndpoint(ctx: ServerContext, request: Request): Promi
   if (!client.grantTypes.has(grant.grantType)) {
     throw new OAuthError('unauthorized_client', 'The client may not use this grant type.');
   }
-  return jsonResponse(await grant.handler(ctx, client, params));
+  return jsonResponse(await grant.handler(ctx, client, params, receivedAt));
 }

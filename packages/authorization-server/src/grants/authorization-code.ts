@@ -1,6 +1,7 @@
 import { sha256 } from '../crypto.js';
 import { OAuthError } from '../errors.js';
 import { verifyCodeVerifier } from '../pkce.js';
+import { isReplay } from '../records.js';
 import { grantAudience } from '../resource-indicators.js';
 import { grantLifetime, issueFromGrant, refuseReplay } from './issue-from-grant.js';
 import type { Grant } from './types.js';
@@ -10,19 +11,22 @@ const replayed = 'The authorization code was already used; the tokens issued fro
 /**
  * `authorization_code` (RFC 6749 §4.1.3) with PKCE: the code is checked (client, exact `redirect_uri`,
  * `code_verifier`, `resource` within the grant) before it is consumed, atomically and once. Of concurrent
- * redemptions exactly one wins; the others are `invalid_grant`. A code redeemed again after that is a replay:
+ * redemptions exactly one wins; the others — every request received before the winner had issued — are
+ * `invalid_grant`. A code redeemed again after that is a replay:
  * `invalid_grant`, and every token issued from it is revoked (RFC 9700 §4.2.4).
  */
 export const authorizationCode: Grant = {
   grantType: 'authorization_code',
-  async handler(ctx, client, params) {
+  async handler(ctx, client, params, receivedAt) {
     const code = params.get('code');
     if (code === undefined) throw new OAuthError('invalid_request', 'The code parameter is missing.');
     const hash = await sha256(code);
     const record = await ctx.records.getCode(hash);
     if (record === undefined) {
-      const grantId = await ctx.records.usedCodeGrant(hash);
-      if (grantId !== undefined) await refuseReplay(ctx, grantId, replayed);
+      const used = await ctx.records.usedCode(hash);
+      if (used !== undefined && isReplay(used, receivedAt)) await refuseReplay(ctx, used.grantId, replayed);
+      if (used !== undefined)
+        throw new OAuthError('invalid_grant', 'The authorization code was already used.');
       throw new OAuthError('invalid_grant', 'The authorization code is invalid or expired.');
     }
     if (record.clientId !== client.clientId) {

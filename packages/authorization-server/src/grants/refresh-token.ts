@@ -1,5 +1,6 @@
 import { sha256 } from '../crypto.js';
 import { OAuthError } from '../errors.js';
+import { isReplay } from '../records.js';
 import { grantAudience } from '../resource-indicators.js';
 import { OFFLINE_ACCESS, parseScope } from '../scopes.js';
 import { issueFromGrant, refuseReplay } from './issue-from-grant.js';
@@ -9,13 +10,13 @@ const reused = 'The refresh token was already used; its token family is revoked.
 
 /**
  * `refresh_token` (RFC 6749 §6): bound to its client, rotated on every use. Of concurrent refreshes with one
- * token exactly one wins; the others are `invalid_grant`. A rotated token used after that is `invalid_grant` and
- * revokes the whole family (RFC 9700 §4.14.2). `scope` may narrow the consented scope and
+ * token exactly one wins; the others — every request received before the winner had issued — are `invalid_grant`.
+ * A rotated token used after that is `invalid_grant` and revokes the whole family (RFC 9700 §4.14.2). `scope` may narrow the consented scope and
  * `resource` may name any one of the grant's resources, never another.
  */
 export const refreshToken: Grant = {
   grantType: 'refresh_token',
-  async handler(ctx, client, params) {
+  async handler(ctx, client, params, receivedAt) {
     const token = params.get('refresh_token');
     if (token === undefined)
       throw new OAuthError('invalid_request', 'The refresh_token parameter is missing.');
@@ -23,7 +24,8 @@ export const refreshToken: Grant = {
     const record = await ctx.records.getRefreshToken(hash);
     if (record === undefined) {
       const used = await ctx.records.usedRefreshToken(hash);
-      if (used !== undefined) await refuseReplay(ctx, used.grantId, reused);
+      if (used !== undefined && isReplay(used, receivedAt)) await refuseReplay(ctx, used.grantId, reused);
+      if (used !== undefined) throw new OAuthError('invalid_grant', 'The refresh token was already used.');
       throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
     }
     if (record.clientId !== client.clientId) {

@@ -16,5 +16,6 @@ export interface TokenResponseBody {
 /** A grant type handler, one per file. @internal */
 export interface Grant {
   readonly grantType: GrantType;
-  handler(ctx: ServerContext, client: Client, params: Params): Promise<TokenResponseBody>;
+  /** `receivedAt`: when the token endpoint received the request (ms, the server's clock). */
+  handler(ctx: ServerContext, client: Client, params: Params, receivedAt: number): Promise<TokenResponseBody>;
 }
