@@ -70,6 +70,8 @@ export async function pack(into: string): Promise<Packed> {
     if (!existsSync(file)) throw new Error(`pnpm pack left no ${file}`);
     tarballs.set(manifest.name, file);
     for (const [peer, range] of Object.entries(manifest.peerDependencies ?? {})) {
+      // Our own packages are peers of each other (the Redis package of the AS and the core): the tarballs are them.
+      if (peer.startsWith('@audguard/')) continue;
       const seen = peers.get(peer);
       if (seen !== undefined && seen !== range)
         throw new Error(`${peer}: peer ranges differ (${seen}, ${range})`);
