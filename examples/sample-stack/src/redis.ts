@@ -19,8 +19,11 @@ export interface RedisState {
   readonly prefix: string;
   /** Whether the encryption key was made for this run. */
   readonly ephemeralKey: boolean;
-  /** A store and a key store on new connections, for one instance. */
-  instance(): { store: Store; keyStore: KeyStore };
+  /**
+   * A store and a key store on new connections, for one instance, and the login-form secret every instance shares
+   * (a form one instance renders is posted to whichever the front picks).
+   */
+  instance(): { store: Store; keyStore: KeyStore; interactionSecret: Uint8Array };
   /** Closes every connection handed out. */
   close(): Promise<void>;
 }
@@ -30,6 +33,7 @@ export function redisState(options: StackRedisOptions): RedisState {
   const encryptionKey = options.encryptionKey ?? randomBytes(32);
   const prefix = ephemeralKey ? `audguard-stack:${randomUUID()}:` : 'audguard-stack:';
   const open: { close(): Promise<void> }[] = [];
+  const interactionSecret = randomBytes(32);
   return {
     prefix,
     ephemeralKey,
@@ -37,7 +41,7 @@ export function redisState(options: StackRedisOptions): RedisState {
       const store = createRedisStore({ url: options.url, prefix });
       const keyStore = createRedisKeyStore({ url: options.url, prefix, encryptionKey });
       open.push(store, keyStore);
-      return { store, keyStore };
+      return { store, keyStore, interactionSecret };
     },
     async close() {
       await Promise.all(open.splice(0).map((connection) => connection.close()));
