@@ -22,7 +22,12 @@ const verifier = createVerifier({
 
 describe('toAuthInfo', () => {
   it('carries the token, its client, its expiry in seconds and who it speaks for', async () => {
-    const jwt = await issuer.token({ resource: MCP, scopes: ['mcp:read'], subject: 'alice', clientId: 'app' });
+    const jwt = await issuer.token({
+      resource: MCP,
+      scopes: ['mcp:read'],
+      subject: 'alice',
+      clientId: 'app',
+    });
     const token = await verifier.verify(jwt);
     const info = toAuthInfo(token);
     expect(info.token).toBe(jwt);

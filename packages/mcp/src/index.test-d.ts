@@ -17,16 +17,18 @@ const options = { issuer: 'https://as.example.com', audience: 'https://mcp.examp
 describe('types', () => {
   it("toAuthInfo answers the SDK's AuthInfo", () => {
     expectTypeOf(toAuthInfo(token)).toEqualTypeOf<AuthInfo>();
-    expectTypeOf(toAuthInfo).parameter(1).toEqualTypeOf<
-      { resource?: string | URL; resourceMetadataUrl?: string } | undefined
-    >();
+    expectTypeOf(toAuthInfo)
+      .parameter(1)
+      .toEqualTypeOf<{ resource?: string | URL; resourceMetadataUrl?: string } | undefined>();
     expectTypeOf<AuthInfoExtra['subject']>().toEqualTypeOf<string | undefined>();
   });
 
   it("mcpTokenVerifier is what the SDK's gate takes, from options or a verifier", () => {
     expectTypeOf(mcpTokenVerifier(options)).toEqualTypeOf<OAuthTokenVerifier>();
     expectTypeOf(requireBearerAuth).toBeCallableWith({ verifier: mcpTokenVerifier(createVerifier(options)) });
-    expectTypeOf(mcpTokenVerifier).toBeCallableWith(createVerifier(options), { resource: 'https://x.example' });
+    expectTypeOf(mcpTokenVerifier).toBeCallableWith(createVerifier(options), {
+      resource: 'https://x.example',
+    });
     expectTypeOf(mcpTokenVerifier).toBeCallableWith({ ...options, resource: 'https://mcp.example.com/mcp' });
     // @ts-expect-error: resource is a string, the canonical URI
     mcpTokenVerifier(createVerifier(options), { resource: new URL('https://mcp.example.com/mcp') });

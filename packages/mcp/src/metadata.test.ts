@@ -16,19 +16,20 @@ const handler = protectedResourceMetadataHandler({
   authorizationServers: [AS],
   scopesSupported: ['mcp:read', 'mcp:write'],
 });
-const at = (path: string, method = 'GET') => handler(new Request(`https://mcp.example.com${path}`, { method }));
+const at = (path: string, method = 'GET') =>
+  handler(new Request(`https://mcp.example.com${path}`, { method }));
 
 describe('protectedResourceMetadataHandler', () => {
-  it.each([
-    '/.well-known/oauth-protected-resource/mcp',
-    '/.well-known/oauth-protected-resource',
-  ])('serves the RFC 9728 document at %s', async (path) => {
-    const response = at(path);
-    expect(response?.status).toBe(200);
-    expect(response?.headers.get('content-type')).toBe('application/json');
-    expect(response?.headers.get('access-control-allow-origin')).toBe('*');
-    expect(await response?.json()).toEqual(DOCUMENT);
-  });
+  it.each(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'])(
+    'serves the RFC 9728 document at %s',
+    async (path) => {
+      const response = at(path);
+      expect(response?.status).toBe(200);
+      expect(response?.headers.get('content-type')).toBe('application/json');
+      expect(response?.headers.get('access-control-allow-origin')).toBe('*');
+      expect(await response?.json()).toEqual(DOCUMENT);
+    },
+  );
 
   it('answers HEAD without a body, a CORS preflight with 204, other methods with 405', async () => {
     const head = at('/.well-known/oauth-protected-resource/mcp', 'HEAD');
@@ -48,9 +49,15 @@ describe('protectedResourceMetadataHandler', () => {
   });
 
   it('serves only the path-inserted URL with root: false', () => {
-    const only = protectedResourceMetadataHandler({ resource: RESOURCE, authorizationServers: [AS], root: false });
+    const only = protectedResourceMetadataHandler({
+      resource: RESOURCE,
+      authorizationServers: [AS],
+      root: false,
+    });
     expect(only(new Request('https://mcp.example.com/.well-known/oauth-protected-resource'))).toBeUndefined();
-    expect(only(new Request('https://mcp.example.com/.well-known/oauth-protected-resource/mcp'))?.status).toBe(200);
+    expect(
+      only(new Request('https://mcp.example.com/.well-known/oauth-protected-resource/mcp'))?.status,
+    ).toBe(200);
   });
 
   it('checks the document once, at setup', () => {

@@ -54,7 +54,10 @@ describe('mcpTokenVerifier', () => {
   it('refuses an expired token and garbage as invalid_token', async () => {
     const verifier = mcpTokenVerifier(options);
     const expired = await refusal(verifier.verifyAccessToken(await forgeExpired(issuer, { resource: MCP })));
-    expect([expired.code, (expired.cause as AuthError).reason]).toEqual([OAuthErrorCode.InvalidToken, 'expired']);
+    expect([expired.code, (expired.cause as AuthError).reason]).toEqual([
+      OAuthErrorCode.InvalidToken,
+      'expired',
+    ]);
     const garbage = await refusal(verifier.verifyAccessToken('not-a-jwt'));
     expect(garbage.code).toBe(OAuthErrorCode.InvalidToken);
   });
@@ -69,9 +72,13 @@ describe('mcpTokenVerifier', () => {
   });
 
   it('shares a verifier given to it, and checks its configuration once', () => {
-    expect(() => mcpTokenVerifier(createVerifier(options), { resource: 'not a url' })).toThrow(ConfigurationError);
+    expect(() => mcpTokenVerifier(createVerifier(options), { resource: 'not a url' })).toThrow(
+      ConfigurationError,
+    );
     expect(() => mcpTokenVerifier({ ...options, resource: '/mcp' })).toThrow(/absolute URL/);
-    expect(() => mcpTokenVerifier(options, { resource: MCP })).toThrow(/second argument only after a verifier/);
+    expect(() => mcpTokenVerifier(options, { resource: MCP })).toThrow(
+      /second argument only after a verifier/,
+    );
     expect(() => mcpTokenVerifier({ issuer: issuer.issuer } as never)).toThrow(ConfigurationError);
     expect(() => mcpTokenVerifier(null as never)).toThrow(/needs a verifier/);
   });
