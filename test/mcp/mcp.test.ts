@@ -85,6 +85,7 @@ describe.each<Gate>(['audguard', 'sdk'])('MCP over HTTP, %s gate', (gate) => {
     expect(authorization.searchParams.get('client_id')).toBe(CLIENT_ID);
     expect(authorization.searchParams.get('scope')?.split(' ')).toContain('mcp:read');
     expect(authorization.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorization.searchParams.get('state')).toBeTruthy(); // echoed back: approve() checks it
 
     // The token request named the same resource; the token is for this MCP server alone.
     const token = log.find((e) => e.url === `${stack.issuer}/token`);

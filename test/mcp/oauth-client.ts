@@ -1,6 +1,7 @@
 // What an MCP host gives the SDK: an OAuthClientProvider that keeps everything in memory, a "browser" that follows
 // the authorization URL to the redirect the authorization server answers with, and a fetch that records what the
 // SDK sent and got.
+import { randomUUID } from 'node:crypto';
 import type {
   OAuthClientMetadata,
   OAuthClientProvider,
@@ -41,6 +42,11 @@ export class PreRegisteredClient implements OAuthClientProvider {
       response_types: ['code'],
       token_endpoint_auth_method: 'none',
     };
+  }
+
+  /** A fresh `state` per authorization request; the SDK leaves comparing it on the callback to the host. */
+  state(): string {
+    return randomUUID();
   }
 
   clientInformation(): StoredOAuthClientInformation {
@@ -101,6 +107,8 @@ export async function approve(
     throw new Error(`the authorization server answered ${response.status}: ${await response.text()}`);
   }
   const callback = new URL(location).searchParams;
+  // What the host does before finishAuth: the SDK does not check state (RFC 6749 §10.12).
+  if (callback.get('state') !== authorization.searchParams.get('state')) throw new Error('state mismatch');
   rewrite(callback);
   return callback;
 }
