@@ -9,11 +9,11 @@ export default defineConfig({
   resolve: {
     alias: [
       {
-        find: /^@audguard\/(core|express|hono|koa|authorization-server|testing|redis)$/,
+        find: /^@audguard\/(core|express|hono|koa|authorization-server|testing|redis|mcp)$/,
         replacement: `${packages}$1/src/index.ts`,
       },
       {
-        find: /^@audguard\/(core|express|hono|koa|authorization-server|testing|redis)\/([a-z-]+)$/,
+        find: /^@audguard\/(core|express|hono|koa|authorization-server|testing|redis|mcp)\/([a-z-]+)$/,
         replacement: `${packages}$1/src/$2.ts`,
       },
     ],
