@@ -5,7 +5,7 @@ const assert = require('node:assert/strict');
 const { once } = require('node:events');
 const { createServer } = require('node:http');
 
-const PACKAGES = ['core', 'express', 'hono', 'koa', 'authorization-server', 'testing'];
+const PACKAGES = ['core', 'express', 'hono', 'koa', 'authorization-server', 'testing', 'redis', 'mcp'];
 const ORDERS = 'https://orders.example.com';
 const INVOICES = 'https://invoices.example.com';
 
