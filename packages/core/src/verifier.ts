@@ -11,8 +11,15 @@ import { checkAccessTokenKind } from './checks/token-kind.js';
 import { resolveSettings, type VerifierSettings } from './config/settings.js';
 import { fail, stringList } from './config/values.js';
 import { publishAccepted, publishRefused, vouchedFor } from './decisions.js';
-import { AuthError, isAuthError } from './errors.js';
-import { type AuthenticateRequest, extractBearerToken, extractBearerTokenSync } from './extract.js';
+import { DpopChecker } from './dpop/check.js';
+import { AuthError, type AuthScheme, isAuthError } from './errors.js';
+import {
+  type AuthenticateRequest,
+  extractBearerToken,
+  extractBearerTokenSync,
+  extractCredential,
+} from './extract.js';
+import { type IntrospectionEntry, Introspector } from './introspection/introspector.js';
 import type { VerificationKey } from './lib/crypto.js';
 import { decodeJws } from './lib/jwt.js';
 import { andThen, type Maybe } from './lib/maybe.js';
@@ -86,12 +93,16 @@ export interface VerifierInternals {
   ): void;
 }
 
-interface CacheEntry {
+/** A token whose claims passed every check that depends on them alone. */
+interface Prepared {
   readonly token: AccessToken<Record<string, unknown>>;
-  /** Estimated memory held, for the cache's byte bound. */
-  readonly bytes: number;
   readonly times: TimeClaims;
   readonly audience: readonly string[] | undefined;
+}
+
+interface CacheEntry extends Prepared {
+  /** Estimated memory held, for the cache's byte bound. */
+  readonly bytes: number;
   readonly issuer: TrustedIssuer;
   readonly key: VerificationKey;
 }
@@ -131,10 +142,21 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
   private readonly cache: LRUCache<string, CacheEntry> | undefined;
   /** The audience policy of each issuer when it does not depend on the request (computed once). */
   private readonly staticPolicies = new WeakMap<TrustedIssuer, AudiencePolicy>();
+  private readonly dpop: DpopChecker | undefined;
+  private readonly introspector: Introspector | undefined;
 
   constructor(private readonly settings: VerifierSettings) {
     this.issuers = new TrustedIssuers(settings);
     this.cache = createTokenCache(settings.cacheMax, settings.cacheMaxBytes);
+    if (settings.dpop) this.dpop = new DpopChecker(settings.dpop, settings.keySets.backend, settings.now);
+    if (settings.introspection) {
+      this.introspector = new Introspector(settings.introspection, {
+        issuers: this.issuers,
+        algorithms: settings.header.algorithms,
+        clockTolerance: settings.time.clockTolerance,
+        now: settings.now,
+      });
+    }
   }
 
   get audiences(): readonly string[] {
@@ -144,7 +166,11 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
   async verify(token: string, options: VerifyOptions = {}): Promise<AccessToken<Claims>> {
     const context = { request: undefined, audience: callAudience(options) };
     try {
-      const verified = this.withScopes(await this.verifyToken(token, context), options);
+      const found = await this.verifyToken(token, context);
+      // No request, so no proof: a DPoP-bound token is refused, and with 'required' every token.
+      const { dpop } = this;
+      if (dpop) this.confirmed(() => dpop.proofless(found), found);
+      const verified = this.withScopes(found, options);
       publishAccepted(verified);
       return verified;
     } catch (error) {
@@ -234,6 +260,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     request: AuthenticateRequest,
     options: AuthenticateOptions,
   ): Maybe<AccessToken<Claims> | undefined> {
+    if (this.dpop) return this.authenticateDpop(request, options, this.dpop);
     const methods = this.settings.bearerMethods;
     const token = methods.body
       ? extractBearerToken(request, methods)
@@ -246,6 +273,58 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
       }
       return andThen(this.verifyToken(found, context), (verified) => this.withScopes(verified, options));
     });
+  }
+
+  /**
+   * `authenticate` with DPoP on (RFC 9449 §7): the scheme comes with the token; the request's form is checked first,
+   * then the token, then its binding and the proof, then the scopes. Every refusal names the scheme, so the right
+   * challenge carries it.
+   */
+  private authenticateDpop(
+    request: AuthenticateRequest,
+    options: AuthenticateOptions,
+    dpop: DpopChecker,
+  ): Maybe<AccessToken<Claims> | undefined> {
+    const context = { request, audience: callAudience(options) };
+    return andThen(extractCredential(request, this.settings.bearerMethods), (credential) => {
+      if (credential === undefined) {
+        if (options.credentialsRequired === false) return undefined;
+        throw dpop.missingToken();
+      }
+      const { token, scheme } = credential;
+      const tag = (error: unknown): never => {
+        if (isAuthError(error) && error.scheme === undefined)
+          (error as { scheme: AuthScheme }).scheme = scheme;
+        throw error;
+      };
+      try {
+        const proof = dpop.proofOf(request, scheme);
+        const verified = andThen(this.verifyToken(token, context), (found) =>
+          andThen(
+            this.confirmed(() => dpop.confirm(request, found, proof), found),
+            () => this.withScopes(found, options),
+          ),
+        );
+        return verified instanceof Promise ? verified.catch(tag) : verified;
+      } catch (error) {
+        return tag(error);
+      }
+    });
+  }
+
+  /** A refusal of a verified token's binding carries the token's claims to the audit trail. */
+  private confirmed(check: () => Maybe<void>, token: AccessToken<Claims>): Maybe<void> {
+    const refuse = (error: unknown): never => {
+      vouchedFor(error, token.claims, token.scopes);
+      throw error;
+    };
+    let result: Maybe<void>;
+    try {
+      result = check();
+    } catch (error) {
+      return refuse(error);
+    }
+    return result instanceof Promise ? result.catch(refuse) : result;
   }
 
   private withScopes(token: AccessToken<Claims>, options: VerifyOptions): AccessToken<Claims> {
@@ -268,6 +347,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
         description: `The token is longer than ${maxTokenLength} characters.`,
       });
     }
+    if (this.introspector?.handles(token)) return this.introspected(token, context, this.introspector);
     const cached = this.fromCache(token, context);
     if (cached) return cached;
 
@@ -316,6 +396,26 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     key: VerificationKey,
     context: CallContext,
   ): Maybe<AccessToken<Claims>> {
+    const prepared = this.prepare(token, header, payload, issuer, context);
+    if (this.cache) {
+      const bytes = entryBytes(token, payload);
+      // An entry larger than the whole cache would only evict everything else.
+      if (bytes <= this.settings.cacheMaxBytes) this.cache.set(token, { ...prepared, bytes, issuer, key });
+    }
+    return this.validated(prepared.token as AccessToken<Claims>, context);
+  }
+
+  /**
+   * Every check of a token's claims — time, kind, audience, client, shapes, required values — then the frozen
+   * token: for a JWT after its signature, for an opaque token after its introspection answer.
+   */
+  private prepare(
+    token: string,
+    header: Record<string, unknown>,
+    payload: Record<string, unknown>,
+    issuer: TrustedIssuer,
+    context: CallContext,
+  ): Prepared {
     const { settings } = this;
     let times: TimeClaims;
     let audience: readonly string[] | undefined;
@@ -340,13 +440,41 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
       settings.scopeClaims,
       settings.impliedScopes,
     );
-    if (this.cache) {
-      const bytes = entryBytes(token, payload);
-      // An entry larger than the whole cache would only evict everything else.
-      if (bytes <= this.settings.cacheMaxBytes)
-        this.cache.set(token, { token: verified, bytes, times, audience, issuer, key });
-    }
-    return this.validated(verified, context);
+    return { token: verified as AccessToken<Record<string, unknown>>, times, audience };
+  }
+
+  /**
+   * An opaque token (or, with `jwts`, any token) by its introspection answer: inactive is `token_inactive`; an
+   * active answer is held to every check a JWT's claims are, its `iss` (when given) must be the endpoint's issuer,
+   * and a cached answer still meets the clock and this request's audience.
+   */
+  private introspected(
+    token: string,
+    context: CallContext,
+    introspector: Introspector,
+  ): Maybe<AccessToken<Claims>> {
+    return andThen(introspector.answer(token), (entry: IntrospectionEntry) => {
+      if (!entry.active) throw new AuthError('token_inactive');
+      const known = entry.prepared as Prepared | undefined;
+      if (known === undefined) {
+        const { claims, issuer } = entry;
+        if (claims.iss !== undefined && claims.iss !== issuer.issuer) {
+          throw new AuthError('unknown_issuer', { description: 'The token was issued by another issuer.' });
+        }
+        // No header: the authorization server vouches for the token, not a signature.
+        const prepared = this.prepare(token, {}, claims, issuer, context);
+        entry.prepared = prepared;
+        return this.validated(prepared.token as AccessToken<Claims>, context);
+      }
+      try {
+        checkTimes(known.times, this.nowSeconds(), this.settings.time);
+        checkAudience(known.audience, this.audiencePolicy(entry.issuer, context));
+      } catch (error) {
+        vouchedFor(error, known.token.claims);
+        throw error;
+      }
+      return this.validated(known.token as AccessToken<Claims>, context);
+    });
   }
 
   /** The application's own check, last, on every use of a token (cache hits too). */
