@@ -27,7 +27,13 @@ export async function dpopKey(alg: DpopKey['alg'] = 'ES256'): Promise<DpopKey> {
         : generateKeyPairSync('ed25519');
   const jwk = pair.publicKey.export({ format: 'jwk' }) as JsonWebKey;
   const privateJwk = pair.privateKey.export({ format: 'jwk' }) as JsonWebKey;
-  return { alg, privateKey: pair.privateKey, jwk, privateJwk, jkt: await calculateJwkThumbprint(jwk as never) };
+  return {
+    alg,
+    privateKey: pair.privateKey,
+    jwk,
+    privateJwk,
+    jkt: await calculateJwkThumbprint(jwk as never),
+  };
 }
 
 /** base64url(SHA-256(token)): a proof's `ath` for `token`. */
