@@ -8,8 +8,13 @@ import { BodyTooLargeError, readRequestBody } from './lib/read-body.js';
  */
 export interface NodeRequestLike {
   method?: string | undefined;
-  /** Request target: path and query. Only read when it mentions `access_token`. */
+  /** Request target: path and query. Read for `access_token` in the query, and (without `originalUrl`) for the path. */
   url?: string | undefined;
+  /**
+   * The target as the client sent it, when the framework rewrote `url` below a mount (Express's `req.originalUrl`,
+   * Koa's `ctx.originalUrl`): the path of audit events and of a DPoP proof's `htu`.
+   */
+  originalUrl?: string | undefined;
   /**
    * Raw header name/value pairs. Read instead of `headers` because Node keeps only the first of duplicated
    * `Authorization` headers there, and RFC 6750 §2 wants two credentials refused. Without them (a request shim),
