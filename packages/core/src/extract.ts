@@ -1,5 +1,5 @@
 import { AuthError, type AuthScheme } from './errors.js';
-import { andThen, type Maybe } from './lib/maybe.js';
+import type { Maybe } from './lib/maybe.js';
 import { BodyTooLargeError, readRequestBody } from './lib/read-body.js';
 
 /**
@@ -98,19 +98,19 @@ export function extractCredential(
 ): Maybe<Credential | undefined> {
   const seen: { scheme?: AuthScheme } = {};
   const found = headerAndQueryTokens(request, methods, seen);
-  const method = (request.method ?? 'GET').toUpperCase();
-  const all =
-    methods.body && method !== 'GET' && method !== 'HEAD'
-      ? bodyTokens(request, methods.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES).then((body) => [
-          ...found,
-          ...body,
-        ])
-      : found;
-  return andThen(all, (tokens) => {
-    const token = single(tokens);
-    // The header token is the first found; anything else is a query or body token, a bearer token.
-    return token === undefined ? undefined : { token, scheme: seen.scheme ?? 'Bearer' };
-  });
+  const method = methods.body ? (request.method ?? 'GET').toUpperCase() : 'GET';
+  if (method !== 'GET' && method !== 'HEAD') {
+    return bodyTokens(request, methods.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES).then((body) =>
+      credential([...found, ...body], seen.scheme),
+    );
+  }
+  return credential(found, seen.scheme);
+}
+
+/** The one token found, with the scheme of the header it came in (query and body tokens are bearer tokens). */
+function credential(found: string[], scheme: AuthScheme | undefined): Credential | undefined {
+  const token = single(found);
+  return token === undefined ? undefined : { token, scheme: scheme ?? 'Bearer' };
 }
 
 function headerAndQueryTokens(

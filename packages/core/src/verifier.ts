@@ -15,6 +15,7 @@ import { DpopChecker } from './dpop/check.js';
 import { AuthError, type AuthScheme, isAuthError } from './errors.js';
 import {
   type AuthenticateRequest,
+  type Credential,
   extractBearerToken,
   extractBearerTokenSync,
   extractCredential,
@@ -168,9 +169,9 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     try {
       const found = await this.verifyToken(token, context);
       // No request, so no proof: a DPoP-bound token is refused, and with 'required' every token.
-      const { dpop } = this;
-      if (dpop) this.confirmed(() => dpop.proofless(found), found);
-      const verified = this.withScopes(found, options);
+      const verified = this.dpop
+        ? await this.confirmed(undefined, options, this.dpop, found, undefined)
+        : this.withScopes(found, options);
       publishAccepted(verified);
       return verified;
     } catch (error) {
@@ -278,53 +279,68 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
   /**
    * `authenticate` with DPoP on (RFC 9449 §7): the scheme comes with the token; the request's form is checked first,
    * then the token, then its binding and the proof, then the scopes. Every refusal names the scheme, so the right
-   * challenge carries it.
+   * challenge carries it. No closure is made per request on the synchronous (bearer) path.
    */
   private authenticateDpop(
     request: AuthenticateRequest,
     options: AuthenticateOptions,
     dpop: DpopChecker,
   ): Maybe<AccessToken<Claims> | undefined> {
-    const context = { request, audience: callAudience(options) };
-    return andThen(extractCredential(request, this.settings.bearerMethods), (credential) => {
-      if (credential === undefined) {
-        if (options.credentialsRequired === false) return undefined;
-        throw dpop.missingToken();
-      }
-      const { token, scheme } = credential;
-      const tag = (error: unknown): never => {
-        if (isAuthError(error) && error.scheme === undefined)
-          (error as { scheme: AuthScheme }).scheme = scheme;
-        throw error;
-      };
-      try {
-        const proof = dpop.proofOf(request, scheme);
-        const verified = andThen(this.verifyToken(token, context), (found) =>
-          andThen(
-            this.confirmed(() => dpop.confirm(request, found, proof), found),
-            () => this.withScopes(found, options),
-          ),
-        );
-        return verified instanceof Promise ? verified.catch(tag) : verified;
-      } catch (error) {
-        return tag(error);
-      }
-    });
+    const credential = extractCredential(request, this.settings.bearerMethods);
+    if (credential instanceof Promise) {
+      return credential.then((found) => this.authenticateCredential(request, options, dpop, found));
+    }
+    return this.authenticateCredential(request, options, dpop, credential);
   }
 
-  /** A refusal of a verified token's binding carries the token's claims to the audit trail. */
-  private confirmed(check: () => Maybe<void>, token: AccessToken<Claims>): Maybe<void> {
-    const refuse = (error: unknown): never => {
+  private authenticateCredential(
+    request: AuthenticateRequest,
+    options: AuthenticateOptions,
+    dpop: DpopChecker,
+    credential: Credential | undefined,
+  ): Maybe<AccessToken<Claims> | undefined> {
+    if (credential === undefined) {
+      if (options.credentialsRequired === false) return undefined;
+      throw dpop.missingToken();
+    }
+    const { scheme } = credential;
+    let result: Maybe<AccessToken<Claims>>;
+    try {
+      const proof = dpop.proofOf(request, scheme);
+      const found = this.verifyToken(credential.token, { request, audience: callAudience(options) });
+      result =
+        found instanceof Promise
+          ? found.then((token) => this.confirmed(request, options, dpop, token, proof))
+          : this.confirmed(request, options, dpop, found, proof);
+    } catch (error) {
+      throw withScheme(error, scheme);
+    }
+    return result instanceof Promise ? result.catch((error: unknown) => withScheme(error, scheme)) : result;
+  }
+
+  /** The token's binding and the proof, then the scopes; a refusal carries the token's claims to the audit trail. */
+  private confirmed(
+    request: AuthenticateRequest | undefined,
+    options: VerifyOptions,
+    dpop: DpopChecker,
+    token: AccessToken<Claims>,
+    proof: string | undefined,
+  ): Maybe<AccessToken<Claims>> {
+    let check: Maybe<void>;
+    try {
+      check = request === undefined ? dpop.proofless(token) : dpop.confirm(request, token, proof);
+    } catch (error) {
       vouchedFor(error, token.claims, token.scopes);
       throw error;
-    };
-    let result: Maybe<void>;
-    try {
-      result = check();
-    } catch (error) {
-      return refuse(error);
     }
-    return result instanceof Promise ? result.catch(refuse) : result;
+    if (!(check instanceof Promise)) return this.withScopes(token, options);
+    return check.then(
+      () => this.withScopes(token, options),
+      (error: unknown) => {
+        vouchedFor(error, token.claims, token.scopes);
+        throw error;
+      },
+    );
   }
 
   private withScopes(token: AccessToken<Claims>, options: VerifyOptions): AccessToken<Claims> {
@@ -543,6 +559,12 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
 function challengeScopes(error: unknown, scopes: readonly string[] | undefined): void {
   if (scopes === undefined || scopes.length === 0 || !isAuthError(error) || error.status !== 401) return;
   if (error.scopes === undefined) (error as { scopes: readonly string[] | undefined }).scopes = scopes;
+}
+
+/** Names the scheme of the refused request on the error, for the challenge (RFC 9449 §7.2). */
+function withScheme(error: unknown, scheme: AuthScheme): never {
+  if (isAuthError(error) && error.scheme === undefined) (error as { scheme: AuthScheme }).scheme = scheme;
+  throw error;
 }
 
 /** A per-call `audience`, checked (a programming error throws a `ConfigurationError`). */

@@ -54,11 +54,12 @@ export class DpopChecker {
   }
 
   /** For a token checked without a request (`verify()`): no proof can be had, so only bearer tokens, if allowed. */
-  proofless(token: AccessToken<object>): void {
+  proofless(token: AccessToken<object>): undefined {
     if (this.settings.mode === 'required') throw new AuthError('dpop_required');
     if (boundKey(token.claims as Record<string, unknown>) !== undefined) {
       throw new AuthError('dpop_bound_token_as_bearer');
     }
+    return undefined;
   }
 
   /**
@@ -86,7 +87,7 @@ export class DpopChecker {
     const jkt = boundKey(token.claims as Record<string, unknown>);
     if (proof === undefined) {
       if (jkt !== undefined) throw new AuthError('dpop_bound_token_as_bearer');
-      return;
+      return undefined;
     }
     if (jkt === undefined) throw new AuthError('dpop_token_not_bound');
     return this.checkProof(request, token.token, jkt, proof);
