@@ -108,8 +108,8 @@ const scenarios: Scenario[] = [
   },
 ];
 
-const cpu: Record<string, number[]> = {};
-const wall: Record<string, number[]> = {};
+const cpu: Record<string, number[]> = Object.fromEntries(scenarios.map((s) => [s.name, []]));
+const wall: Record<string, number[]> = Object.fromEntries(scenarios.map((s) => [s.name, []]));
 for (let round = -1; round < rounds; round++) {
   const order = round % 2 === 0 ? scenarios : [...scenarios].reverse();
   for (const scenario of order) {
@@ -120,8 +120,8 @@ for (let round = -1; round < rounds; round++) {
     const usage = process.cpuUsage(startCpu);
     const elapsed = Number(process.hrtime.bigint() - startWall) / 1000;
     if (round < 0) continue; // warm-up: keys imported, caches filled, code optimised
-    (cpu[scenario.name] ??= []).push((usage.user + usage.system) / batch.length);
-    (wall[scenario.name] ??= []).push(elapsed / batch.length);
+    cpu[scenario.name]?.push((usage.user + usage.system) / batch.length);
+    wall[scenario.name]?.push(elapsed / batch.length);
   }
 }
 
