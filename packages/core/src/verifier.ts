@@ -1,5 +1,6 @@
 import type { LRUCache } from 'lru-cache';
-import { type AudiencePolicy, checkAudience, readAudience } from './checks/audience.js';
+import { AudiencePolicies, callAudience } from './audience-policies.js';
+import { checkAudience, readAudience } from './checks/audience.js';
 import { checkClaims, readIssuer } from './checks/claims.js';
 import { checkClient, clientIdOf } from './checks/client.js';
 import { checkHeader } from './checks/header.js';
@@ -9,17 +10,11 @@ import { checkTimes, readTimeClaims, type TimeClaims } from './checks/time.js';
 import { freezeToken, isVerifiedToken } from './checks/token.js';
 import { checkAccessTokenKind } from './checks/token-kind.js';
 import { resolveSettings, type VerifierSettings } from './config/settings.js';
-import { fail, stringList } from './config/values.js';
 import { publishAccepted, publishRefused, vouchedFor } from './decisions.js';
+import { authenticateWithDpop, confirmBinding, type TokenSteps } from './dpop/authenticate.js';
 import { DpopChecker } from './dpop/check.js';
-import { AuthError, type AuthScheme, isAuthError } from './errors.js';
-import {
-  type AuthenticateRequest,
-  type Credential,
-  extractBearerToken,
-  extractBearerTokenSync,
-  extractCredential,
-} from './extract.js';
+import { AuthError, isAuthError } from './errors.js';
+import { type AuthenticateRequest, extractBearerToken, extractBearerTokenSync } from './extract.js';
 import { type IntrospectionEntry, Introspector } from './introspection/introspector.js';
 import type { VerificationKey } from './lib/crypto.js';
 import { decodeJws } from './lib/jwt.js';
@@ -29,70 +24,23 @@ import type { VerifierOptions } from './options.js';
 import { type AuthErrorResponse, renderAuthError } from './render.js';
 import { type TrustedIssuer, TrustedIssuers } from './trusted-issuers.js';
 import type { AccessToken, JwsHeader, JwtClaims } from './types.js';
+import {
+  type AuthenticateOptions,
+  type CallContext,
+  VERIFIER,
+  type Verifier,
+  type VerifierInternals,
+  type VerifyOptions,
+} from './verifier-api.js';
 
 export type { ScopeMatch } from './checks/scopes.js';
-
-/** Per-call options for {@link Verifier.verify}. */
-export interface VerifyOptions {
-  /** Scopes the request needs. Missing ones → 403 `insufficient_scope` naming them. Default: none. */
-  scopes?: readonly string[];
-  /** `'all'` (default): every listed scope; `'any'`: at least one. */
-  scopeMatch?: ScopeMatch;
-  /**
-   * This API's identifier(s) for this call, instead of the issuer's or the verifier's `audience` (a resource per
-   * tenant, say). Required with `verify()` when the verifier's `audience` is a function of the request.
-   */
-  audience?: string | readonly string[];
-}
-
-/** Per-call options for {@link Verifier.authenticate}. */
-export interface AuthenticateOptions extends VerifyOptions {
-  /**
-   * `true` (default): a request without credentials is refused (401, no `error` attribute). `false`: it resolves to
-   * `undefined` — a presented-but-bad token is still refused.
-   */
-  credentialsRequired?: boolean;
-}
-
-/** The verifier: every security decision audguard makes lives behind these methods. */
-export interface Verifier<Claims extends object = Record<string, unknown>> {
-  /** Verifies a compact JWT access token; resolves to the token or rejects with an {@link AuthError}. */
-  verify(token: string, options?: VerifyOptions): Promise<AccessToken<Claims>>;
-  /** Extracts the token from a request (RFC 6750 §2) and verifies it. */
-  authenticate(
-    request: AuthenticateRequest,
-    options: AuthenticateOptions & { credentialsRequired: false },
-  ): Promise<AccessToken<Claims> | undefined>;
-  authenticate(request: AuthenticateRequest, options?: AuthenticateOptions): Promise<AccessToken<Claims>>;
-  /**
-   * Throws 403 `insufficient_scope` unless `token` carries the scopes (or 401 with no `error` when there is no
-   * token at all). What adapters' `requireScopes` call.
-   */
-  checkScopes(token: AccessToken<Claims> | undefined, scopes: readonly string[], match?: ScopeMatch): void;
-  /** Renders an error with this verifier's `realm` and `resource_metadata`. */
-  errorResponse(error: AuthError): AuthErrorResponse;
-  /** The audiences this verifier accepts, across issuers (for metadata documents). */
-  readonly audiences: readonly string[];
-}
-
-/** @internal The brand of a verifier, and what `@audguard/core/adapter` reaches through it. */
-export const VERIFIER = Symbol.for('audguard.verifier');
-
-/** @internal What adapters need beyond the public interface. */
-export interface VerifierInternals {
-  authenticateNow(
-    request: AuthenticateRequest,
-    options: AuthenticateOptions,
-  ): Maybe<AccessToken<object> | undefined>;
-  /** `checkScopes` for a request: the challenge names `needed`, and the decision is published with the request. */
-  authorize(
-    token: unknown,
-    required: readonly string[],
-    match: ScopeMatch | undefined,
-    needed: readonly string[],
-    request: AuthenticateRequest | undefined,
-  ): void;
-}
+export {
+  type AuthenticateOptions,
+  VERIFIER,
+  type Verifier,
+  type VerifierInternals,
+  type VerifyOptions,
+} from './verifier-api.js';
 
 /** A token whose claims passed every check that depends on them alone. */
 interface Prepared {
@@ -106,12 +54,6 @@ interface CacheEntry extends Prepared {
   readonly bytes: number;
   readonly issuer: TrustedIssuer;
   readonly key: VerificationKey;
-}
-
-/** What one call brings: the request (from `authenticate`) and a per-call audience. */
-interface CallContext {
-  readonly request: AuthenticateRequest | undefined;
-  readonly audience: readonly string[] | undefined;
 }
 
 /**
@@ -141,13 +83,18 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
   };
   private readonly issuers: TrustedIssuers;
   private readonly cache: LRUCache<string, CacheEntry> | undefined;
-  /** The audience policy of each issuer when it does not depend on the request (computed once). */
-  private readonly staticPolicies = new WeakMap<TrustedIssuer, AudiencePolicy>();
+  private readonly policies: AudiencePolicies;
+  /** The token and scope checks, for the DPoP request path (made once, not per request). */
+  private readonly steps: TokenSteps<AccessToken<Claims>> = {
+    verifyToken: (token, context) => this.verifyToken(token, context),
+    withScopes: (token, options) => this.withScopes(token, options),
+  };
   private readonly dpop: DpopChecker | undefined;
   private readonly introspector: Introspector | undefined;
 
   constructor(private readonly settings: VerifierSettings) {
     this.issuers = new TrustedIssuers(settings);
+    this.policies = new AudiencePolicies(settings);
     this.cache = createTokenCache(settings.cacheMax, settings.cacheMaxBytes);
     if (settings.dpop) this.dpop = new DpopChecker(settings.dpop, settings.keySets.backend, settings.now);
     if (settings.introspection) {
@@ -170,7 +117,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
       const found = await this.verifyToken(token, context);
       // No request, so no proof: a DPoP-bound token is refused, and with 'required' every token.
       const verified = this.dpop
-        ? await this.confirmed(undefined, options, this.dpop, found, undefined)
+        ? await confirmBinding(undefined, options, this.dpop, this.steps, found, undefined)
         : this.withScopes(found, options);
       publishAccepted(verified);
       return verified;
@@ -261,7 +208,9 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     request: AuthenticateRequest,
     options: AuthenticateOptions,
   ): Maybe<AccessToken<Claims> | undefined> {
-    if (this.dpop) return this.authenticateDpop(request, options, this.dpop);
+    if (this.dpop) {
+      return authenticateWithDpop(request, options, this.dpop, this.settings.bearerMethods, this.steps);
+    }
     const methods = this.settings.bearerMethods;
     const token = methods.body
       ? extractBearerToken(request, methods)
@@ -274,73 +223,6 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
       }
       return andThen(this.verifyToken(found, context), (verified) => this.withScopes(verified, options));
     });
-  }
-
-  /**
-   * `authenticate` with DPoP on (RFC 9449 §7): the scheme comes with the token; the request's form is checked first,
-   * then the token, then its binding and the proof, then the scopes. Every refusal names the scheme, so the right
-   * challenge carries it. No closure is made per request on the synchronous (bearer) path.
-   */
-  private authenticateDpop(
-    request: AuthenticateRequest,
-    options: AuthenticateOptions,
-    dpop: DpopChecker,
-  ): Maybe<AccessToken<Claims> | undefined> {
-    const credential = extractCredential(request, this.settings.bearerMethods);
-    if (credential instanceof Promise) {
-      return credential.then((found) => this.authenticateCredential(request, options, dpop, found));
-    }
-    return this.authenticateCredential(request, options, dpop, credential);
-  }
-
-  private authenticateCredential(
-    request: AuthenticateRequest,
-    options: AuthenticateOptions,
-    dpop: DpopChecker,
-    credential: Credential | undefined,
-  ): Maybe<AccessToken<Claims> | undefined> {
-    if (credential === undefined) {
-      if (options.credentialsRequired === false) return undefined;
-      throw dpop.missingToken();
-    }
-    const { scheme } = credential;
-    let result: Maybe<AccessToken<Claims>>;
-    try {
-      const proof = dpop.proofOf(request, scheme);
-      const found = this.verifyToken(credential.token, { request, audience: callAudience(options) });
-      result =
-        found instanceof Promise
-          ? found.then((token) => this.confirmed(request, options, dpop, token, proof))
-          : this.confirmed(request, options, dpop, found, proof);
-    } catch (error) {
-      throw withScheme(error, scheme);
-    }
-    return result instanceof Promise ? result.catch((error: unknown) => withScheme(error, scheme)) : result;
-  }
-
-  /** The token's binding and the proof, then the scopes; a refusal carries the token's claims to the audit trail. */
-  private confirmed(
-    request: AuthenticateRequest | undefined,
-    options: VerifyOptions,
-    dpop: DpopChecker,
-    token: AccessToken<Claims>,
-    proof: string | undefined,
-  ): Maybe<AccessToken<Claims>> {
-    let check: Maybe<void>;
-    try {
-      check = request === undefined ? dpop.proofless(token) : dpop.confirm(request, token, proof);
-    } catch (error) {
-      vouchedFor(error, token.claims, token.scopes);
-      throw error;
-    }
-    if (!(check instanceof Promise)) return this.withScopes(token, options);
-    return check.then(
-      () => this.withScopes(token, options),
-      (error: unknown) => {
-        vouchedFor(error, token.claims, token.scopes);
-        throw error;
-      },
-    );
   }
 
   private withScopes(token: AccessToken<Claims>, options: VerifyOptions): AccessToken<Claims> {
@@ -391,7 +273,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     const verified = cached.token as AccessToken<Claims>;
     try {
       checkTimes(cached.times, this.nowSeconds(), this.settings.time);
-      checkAudience(cached.audience, this.audiencePolicy(cached.issuer, context));
+      checkAudience(cached.audience, this.policies.for(cached.issuer, context));
     } catch (error) {
       vouchedFor(error, verified.claims);
       throw error;
@@ -440,7 +322,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
       checkTimes(times, this.nowSeconds(), settings.time);
       checkAccessTokenKind(payload);
       audience = readAudience(payload.aud);
-      checkAudience(audience, this.audiencePolicy(issuer, context));
+      checkAudience(audience, this.policies.for(issuer, context));
       checkClient(clientIdOf(payload), settings.clientIds);
       checkClaims(payload, { tokenType: settings.header.tokenType, ...settings });
     } catch (error) {
@@ -484,7 +366,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
       }
       try {
         checkTimes(known.times, this.nowSeconds(), this.settings.time);
-        checkAudience(known.audience, this.audiencePolicy(entry.issuer, context));
+        checkAudience(known.audience, this.policies.for(entry.issuer, context));
       } catch (error) {
         vouchedFor(error, known.token.claims);
         throw error;
@@ -515,38 +397,6 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     });
   }
 
-  /** The audience this call expects from this issuer's tokens: per call, per issuer, or the verifier's. */
-  private audiencePolicy(issuer: TrustedIssuer, context: CallContext): AudiencePolicy {
-    const configured = this.settings.audience;
-    if (
-      context.audience === undefined &&
-      (issuer.audience !== undefined || typeof configured !== 'function')
-    ) {
-      let policy = this.staticPolicies.get(issuer);
-      if (!policy) {
-        policy = this.policy(issuer.audience ?? (configured as readonly string[] | undefined) ?? []);
-        this.staticPolicies.set(issuer, policy);
-      }
-      return policy;
-    }
-    if (context.audience !== undefined) return this.policy(context.audience);
-    const request = context.request;
-    if (request === undefined) {
-      fail("verify(): this verifier's audience depends on the request; pass { audience } to verify().");
-    }
-    const resolver = configured as (request: AuthenticateRequest) => string | readonly string[];
-    // Nothing (undefined or []) means this request names no resource this API serves: every token is refused.
-    const answer = resolver(request) as string | readonly string[] | undefined;
-    return this.policy(answer === undefined ? [] : stringList(answer, "the audience function's answer"));
-  }
-
-  private policy(accepted: readonly string[]): AudiencePolicy {
-    const { audiencePolicy, ignoredAudiences, clientIds } = this.settings;
-    // Tokens without `aud` pass on their client alone only where no audience is configured at all (Cognito).
-    const optional = clientIds !== undefined && accepted.length === 0 && this.settings.audience === undefined;
-    return { accepted, mode: audiencePolicy, ignored: ignoredAudiences, optional };
-  }
-
   private nowSeconds(): number {
     return Math.floor(this.settings.now() / 1000);
   }
@@ -559,18 +409,4 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
 function challengeScopes(error: unknown, scopes: readonly string[] | undefined): void {
   if (scopes === undefined || scopes.length === 0 || !isAuthError(error) || error.status !== 401) return;
   if (error.scopes === undefined) (error as { scopes: readonly string[] | undefined }).scopes = scopes;
-}
-
-/** Names the scheme of the refused request on the error, for the challenge (RFC 9449 §7.2). */
-function withScheme(error: unknown, scheme: AuthScheme): never {
-  if (isAuthError(error) && error.scheme === undefined) (error as { scheme: AuthScheme }).scheme = scheme;
-  throw error;
-}
-
-/** A per-call `audience`, checked (a programming error throws a `ConfigurationError`). */
-function callAudience(options: VerifyOptions): readonly string[] | undefined {
-  if (options.audience === undefined) return undefined;
-  const audience = stringList(options.audience, 'verify(): audience');
-  if (audience.length === 0) fail('verify(): audience must name at least one identifier.');
-  return audience;
 }
