@@ -36,9 +36,9 @@ describe('readProof (RFC 9449 §4.2, §4.3 checks 2–5 and 7)', () => {
       'dpop_proof_type_not_allowed',
     ],
     [
-      'an algorithm outside the list',
+      'ES384 over a P-256 key',
       () => proof(key, { htu, token: 'at', header: { alg: 'ES384' } }),
-      'accepted',
+      'dpop_key_invalid',
     ],
     [
       'a jwk that is an array',
