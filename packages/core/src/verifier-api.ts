@@ -30,7 +30,10 @@ export interface AuthenticateOptions extends VerifyOptions {
 
 /** The verifier: every security decision audguard makes lives behind these methods. */
 export interface Verifier<Claims extends object = Record<string, unknown>> {
-  /** Verifies a compact JWT access token; resolves to the token or rejects with an {@link AuthError}. */
+  /**
+   * Verifies a compact JWT access token (or, with `introspection`, an opaque one); resolves to the token or rejects
+   * with an {@link AuthError}.
+   */
   verify(token: string, options?: VerifyOptions): Promise<AccessToken<Claims>>;
   /** Extracts the token from a request (RFC 6750 §2) and verifies it. */
   authenticate(

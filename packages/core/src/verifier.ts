@@ -11,7 +11,7 @@ import { freezeToken, isVerifiedToken } from './checks/token.js';
 import { checkAccessTokenKind } from './checks/token-kind.js';
 import { resolveSettings, type VerifierSettings } from './config/settings.js';
 import { publishAccepted, publishRefused, vouchedFor } from './decisions.js';
-import { authenticateWithDpop, confirmBinding, type TokenSteps } from './dpop/authenticate.js';
+import { authenticateWithDpop, confirmBinding, type TokenSteps, tagScheme } from './dpop/authenticate.js';
 import { DpopChecker } from './dpop/check.js';
 import { AuthError, isAuthError } from './errors.js';
 import { type AuthenticateRequest, extractBearerToken, extractBearerTokenSync } from './extract.js';
@@ -162,6 +162,9 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
         checkScopes(token.scopes, required, match, needed);
       } catch (error) {
         vouchedFor(error, token.claims, token.scopes);
+        // With DPoP on, a verified token came with the scheme its binding demands: that challenge gets the 403.
+        if (this.dpop)
+          tagScheme(error, (token.claims as JwtClaims).cnf?.jkt === undefined ? 'Bearer' : 'DPoP');
         throw error;
       }
     } catch (error) {

@@ -93,7 +93,11 @@ export function confirmBinding<T extends AccessToken<object>>(
 }
 
 /** Names the scheme of the refused request on the error, for the challenge (RFC 9449 §7.2). */
-function withScheme(error: unknown, scheme: AuthScheme): never {
+export function tagScheme(error: unknown, scheme: AuthScheme): void {
   if (isAuthError(error) && error.scheme === undefined) (error as { scheme: AuthScheme }).scheme = scheme;
+}
+
+function withScheme(error: unknown, scheme: AuthScheme): never {
+  tagScheme(error, scheme);
   throw error;
 }

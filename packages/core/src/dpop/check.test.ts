@@ -436,4 +436,26 @@ describe('DPoP at the resource server', () => {
       );
     }
   });
+
+  it("gives a route's 403 to the challenge of the scheme the token came with", async () => {
+    const verifier = createVerifier(base());
+    const dpopToken = await verifier.authenticate(
+      request({ authorization: `DPoP ${bound}`, dpop: proof(client, { htu: URL_, token: bound }) }),
+    );
+    const bearerToken = await verifier.authenticate(request({ authorization: `Bearer ${bearer}` }));
+    const challengeOf = (token: typeof dpopToken) => {
+      try {
+        verifier.checkScopes(token, ['orders:admin']);
+      } catch (error) {
+        return verifier.errorResponse(error as AuthError).headers['www-authenticate'];
+      }
+      throw new Error('accepted');
+    };
+    expect(challengeOf(dpopToken)).toMatch(
+      /^Bearer realm="api", DPoP realm="api", error="insufficient_scope"/,
+    );
+    expect(challengeOf(bearerToken)).toMatch(
+      /^Bearer realm="api", error="insufficient_scope", .*, DPoP realm="api", algs=/,
+    );
+  });
 });
