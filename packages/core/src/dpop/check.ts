@@ -38,11 +38,6 @@ export class DpopChecker {
     this.nonces = nonce && new DpopNonces(nonce.secret, settings.origin, nonce.stepSeconds, now);
   }
 
-  /** What challenges offer: the proof algorithms, and whether Bearer is offered too. */
-  get challenge(): { readonly algorithms: readonly string[]; readonly required: boolean } {
-    return { algorithms: [...this.settings.algorithms], required: this.settings.mode === 'required' };
-  }
-
   /** The refusal of a request without credentials, naming the scheme clients must use. */
   missingToken(): AuthError {
     return new AuthError('missing_token', {

@@ -51,7 +51,7 @@ describe('readProof (RFC 9449 §4.2, §4.3 checks 2–5 and 7)', () => {
       'dpop_key_invalid',
     ],
     ['htm a number', () => proof(key, { htu, token: 'at', claims: { htm: 1 } }), 'dpop_claim_invalid'],
-    ['iat infinite', () => proof(key, { htu, token: 'at', claims: { iat: 1e400 } }), 'dpop_claim_invalid'],
+    ['iat null', () => proof(key, { htu, token: 'at', claims: { iat: null } }), 'dpop_claim_invalid'],
   ])('%s → %s', (_name, make, expected) => {
     expect(outcome(() => readProof(make(), algorithms))).toBe(expected);
   });
