@@ -1,12 +1,18 @@
 /**
- * The RFC 6750 §3.1 error code carried by an {@link AuthError}, plus `temporarily_unavailable` for the one case
- * where the resource server, not the client, is at fault (no signing keys could be had).
+ * The RFC 6750 §3.1 error code carried by an {@link AuthError}; RFC 9449's `invalid_dpop_proof` and
+ * `use_dpop_nonce`; and `temporarily_unavailable` for the cases where the resource server, not the client, is at
+ * fault (no signing keys, no introspection answer, no replay record could be had).
  */
 export type AuthErrorCode =
   | 'invalid_request'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
   | 'temporarily_unavailable';
+
+/** The authentication scheme a request used (RFC 6750 `Bearer`, RFC 9449 `DPoP`): its challenge carries the error. */
+export type AuthScheme = 'Bearer' | 'DPoP';
 
 interface ReasonRow {
   /** RFC 6750 `error`; `undefined` only for `missing_token`, whose challenge carries none (§3.1). */
@@ -103,6 +109,83 @@ const REASONS = {
     code: 'invalid_token',
     description: "The token does not meet this API's requirements.",
   },
+  // Introspection (RFC 7662): the authorization server says the token is not active (revoked, expired, unknown).
+  token_inactive: { code: 'invalid_token', description: 'The token is not active.' },
+  // DPoP (RFC 9449): the request's form.
+  dpop_proof_missing: {
+    code: 'invalid_request',
+    description: 'A DPoP-bound token needs a DPoP proof: send it in the DPoP header.',
+  },
+  dpop_proof_with_bearer: {
+    code: 'invalid_request',
+    description: 'A DPoP proof came with the Bearer scheme: send DPoP-bound tokens as "Authorization: DPoP".',
+  },
+  // DPoP: the proof itself (§4.3).
+  multiple_dpop_proofs: {
+    code: 'invalid_dpop_proof',
+    description: 'The request carries more than one DPoP header.',
+  },
+  malformed_dpop_proof: {
+    code: 'invalid_dpop_proof',
+    description: 'The DPoP proof is not a well-formed JWT.',
+  },
+  dpop_proof_type_not_allowed: {
+    code: 'invalid_dpop_proof',
+    description: 'The DPoP proof is not typed "dpop+jwt".',
+  },
+  dpop_algorithm_not_allowed: {
+    code: 'invalid_dpop_proof',
+    description: "The DPoP proof's signing algorithm is not accepted by this API.",
+  },
+  dpop_key_invalid: {
+    code: 'invalid_dpop_proof',
+    description:
+      'The DPoP proof must carry a public key ("jwk") that fits its algorithm, and no private key.',
+  },
+  dpop_bad_signature: { code: 'invalid_dpop_proof', description: 'The DPoP proof signature is invalid.' },
+  dpop_claim_invalid: {
+    code: 'invalid_dpop_proof',
+    description: 'The DPoP proof lacks a claim or has an invalid one (jti, htm, htu, iat).',
+  },
+  dpop_method_mismatch: {
+    code: 'invalid_dpop_proof',
+    description: 'The DPoP proof was made for another HTTP method ("htm").',
+  },
+  dpop_uri_mismatch: {
+    code: 'invalid_dpop_proof',
+    description: 'The DPoP proof was made for another URL ("htu").',
+  },
+  dpop_proof_expired: { code: 'invalid_dpop_proof', description: 'The DPoP proof is too old.' },
+  dpop_proof_issued_in_future: {
+    code: 'invalid_dpop_proof',
+    description: 'The DPoP proof claims to be made in the future.',
+  },
+  dpop_proof_replayed: { code: 'invalid_dpop_proof', description: 'The DPoP proof was already used.' },
+  dpop_token_hash_mismatch: {
+    code: 'invalid_dpop_proof',
+    description: 'The DPoP proof was made for another access token ("ath").',
+  },
+  dpop_nonce_required: {
+    code: 'use_dpop_nonce',
+    description: 'This API requires a DPoP proof with the nonce of the DPoP-Nonce header.',
+  },
+  // DPoP: the token and its binding (§6, §7).
+  dpop_key_mismatch: {
+    code: 'invalid_token',
+    description: 'The DPoP proof was signed by another key than the one the token is bound to.',
+  },
+  dpop_token_not_bound: {
+    code: 'invalid_token',
+    description: 'The token is not DPoP-bound; send it with the Bearer scheme.',
+  },
+  dpop_bound_token_as_bearer: {
+    code: 'invalid_token',
+    description: 'The token is DPoP-bound: send it as "Authorization: DPoP" with a DPoP proof.',
+  },
+  dpop_required: {
+    code: 'invalid_token',
+    description: 'This API accepts DPoP-bound tokens only: send "Authorization: DPoP" with a DPoP proof.',
+  },
   // Authorization.
   unverified_token: {
     code: 'invalid_token',
@@ -120,6 +203,20 @@ const REASONS = {
     description:
       'The API cannot check tokens right now because it could not look up their issuer. Retry later.',
   },
+  introspection_unavailable: {
+    code: 'temporarily_unavailable',
+    description:
+      'The API cannot check tokens right now because its authorization server does not answer. Retry later.',
+  },
+  introspection_response_invalid: {
+    code: 'temporarily_unavailable',
+    description:
+      "The API cannot check tokens right now because its authorization server's answer was unusable. Retry later.",
+  },
+  replay_cache_unavailable: {
+    code: 'temporarily_unavailable',
+    description: 'The API cannot check DPoP proofs right now. Retry later.',
+  },
 } as const satisfies Record<string, ReasonRow>;
 
 /**
@@ -135,6 +232,8 @@ const STATUS: Record<AuthErrorCode, number> = {
   invalid_request: 400,
   invalid_token: 401,
   insufficient_scope: 403,
+  invalid_dpop_proof: 401,
+  use_dpop_nonce: 401,
   temporarily_unavailable: 503,
 };
 
@@ -153,6 +252,10 @@ export interface AuthErrorOptions {
   retryAfter?: number;
   /** For claim failures: the claim that failed (`aud`, `exp`, ...). */
   claim?: string;
+  /** The scheme the request used, when known: its challenge carries the error (RFC 9449 §7.2). */
+  scheme?: AuthScheme;
+  /** For `use_dpop_nonce`: the nonce the client must put in its next proof (rendered as `DPoP-Nonce`). */
+  dpopNonce?: string;
 }
 
 /**
@@ -181,6 +284,13 @@ export class AuthError extends Error {
   readonly retryAfter: number | undefined;
   /** For claim failures: the claim that failed. */
   readonly claim: string | undefined;
+  /**
+   * The authentication scheme of the refused request, when known (`authenticate()` sets it). With both schemes
+   * offered, its challenge carries the error; with none known, both do.
+   */
+  readonly scheme: AuthScheme | undefined;
+  /** For `use_dpop_nonce`: the nonce to use next (rendered as the `DPoP-Nonce` header). */
+  readonly dpopNonce: string | undefined;
 
   constructor(reason: AuthErrorReason, options: AuthErrorOptions = {}) {
     const row: ReasonRow | undefined = REASONS[reason];
@@ -194,6 +304,8 @@ export class AuthError extends Error {
     this.scopes = options.scopes;
     this.retryAfter = options.retryAfter;
     this.claim = options.claim;
+    this.scheme = options.scheme;
+    this.dpopNonce = options.dpopNonce;
   }
 }
 

@@ -1,4 +1,5 @@
-import { AuthError } from './errors.js';
+import { AuthError, type AuthScheme } from './errors.js';
+import type { Maybe } from './lib/maybe.js';
 import { BodyTooLargeError, readRequestBody } from './lib/read-body.js';
 
 /**
@@ -7,8 +8,13 @@ import { BodyTooLargeError, readRequestBody } from './lib/read-body.js';
  */
 export interface NodeRequestLike {
   method?: string | undefined;
-  /** Request target: path and query. Only read when it mentions `access_token`. */
+  /** Request target: path and query. Read for `access_token` in the query, and (without `originalUrl`) for the path. */
   url?: string | undefined;
+  /**
+   * The target as the client sent it, when the framework rewrote `url` below a mount (Express's `req.originalUrl`,
+   * Koa's `ctx.originalUrl`): the path of audit events and of a DPoP proof's `htu`.
+   */
+  originalUrl?: string | undefined;
   /**
    * Raw header name/value pairs. Read instead of `headers` because Node keeps only the first of duplicated
    * `Authorization` headers there, and RFC 6750 §2 wants two credentials refused. Without them (a request shim),
@@ -44,6 +50,13 @@ export const DEFAULT_MAX_BODY_BYTES = 65_536;
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const SCHEME = /^bearer$/i;
+const SCHEME_OR_DPOP = /^(?:bearer|dpop)$/i;
+
+/** @internal A credential and the scheme it came with (query and body tokens are bearer tokens, RFC 6750 §2). */
+export interface Credential {
+  readonly token: string;
+  readonly scheme: AuthScheme;
+}
 
 /**
  * Finds the access token in a request, per RFC 6750 §2. Returns `undefined` when no credentials were sent (the
@@ -75,7 +88,36 @@ export function extractBearerTokenSync(
   return single(headerAndQueryTokens(request, methods));
 }
 
-function headerAndQueryTokens(request: AuthenticateRequest, methods: BearerMethods): string[] {
+/**
+ * @internal Extraction for a verifier that takes DPoP too (RFC 9449 §7.1): `Authorization: DPoP <token>` is read
+ * as well, and the scheme comes back with the token. The same refusals otherwise.
+ */
+export function extractCredential(
+  request: AuthenticateRequest,
+  methods: BearerMethods,
+): Maybe<Credential | undefined> {
+  const seen: { scheme?: AuthScheme } = {};
+  const found = headerAndQueryTokens(request, methods, seen);
+  const method = methods.body ? (request.method ?? 'GET').toUpperCase() : 'GET';
+  if (method !== 'GET' && method !== 'HEAD') {
+    return bodyTokens(request, methods.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES).then((body) =>
+      credential([...found, ...body], seen.scheme),
+    );
+  }
+  return credential(found, seen.scheme);
+}
+
+/** The one token found, with the scheme of the header it came in (query and body tokens are bearer tokens). */
+function credential(found: string[], scheme: AuthScheme | undefined): Credential | undefined {
+  const token = single(found);
+  return token === undefined ? undefined : { token, scheme: scheme ?? 'Bearer' };
+}
+
+function headerAndQueryTokens(
+  request: AuthenticateRequest,
+  methods: BearerMethods,
+  dpop?: { scheme?: AuthScheme },
+): string[] {
   const found: string[] = [];
   const headerValues = isWebRequest(request) ? webAuthorization(request) : nodeAuthorization(request);
   if (headerValues !== undefined) {
@@ -84,7 +126,7 @@ function headerAndQueryTokens(request: AuthenticateRequest, methods: BearerMetho
         description: 'The request carries more than one Authorization header.',
       });
     }
-    found.push(parseAuthorization(headerValues));
+    found.push(parseAuthorization(headerValues, dpop));
   }
   const url = request.url;
   if (url?.includes('access_token')) {
@@ -134,21 +176,36 @@ function nodeAuthorization(request: NodeRequestLike): string | string[] | undefi
 }
 
 /**
- * `Bearer 1*SP b64token` (RFC 6750 §2.1; RFC 9110 §11.4 allows one or more spaces after the scheme). The scheme is
+ * `Bearer 1*SP b64token` (RFC 6750 §2.1; RFC 9110 §11.4 allows one or more spaces after the scheme), and with
+ * `dpop` also `DPoP 1*SP token68` (RFC 9449 §7.1), recording which scheme in `dpop`. The scheme is
  * case-insensitive; a tab is not a space, and nothing may follow the token.
  */
-function parseAuthorization(value: string): string {
+function parseAuthorization(value: string, dpop?: { scheme?: AuthScheme }): string {
   const space = value.indexOf(' ');
   const scheme = space === -1 ? value : value.slice(0, space);
-  if (!SCHEME.test(scheme)) {
+  if (dpop === undefined ? !SCHEME.test(scheme) : !SCHEME_OR_DPOP.test(scheme)) {
     throw new AuthError('malformed_authorization_header', {
-      description: 'The Authorization header must use the Bearer scheme: "Authorization: Bearer <token>".',
+      description:
+        dpop === undefined
+          ? 'The Authorization header must use the Bearer scheme: "Authorization: Bearer <token>".'
+          : 'The Authorization header must use the DPoP or the Bearer scheme: "Authorization: DPoP <token>".',
     });
   }
+  if (dpop !== undefined) dpop.scheme = scheme.length === 4 ? 'DPoP' : 'Bearer';
   let start = space + 1;
   while (space !== -1 && value.charCodeAt(start) === 0x20) start++;
   const token = space === -1 ? '' : value.slice(start);
-  if (token.length === 0 || !B64TOKEN.test(token)) throw new AuthError('malformed_authorization_header');
+  if (token.length === 0 || !B64TOKEN.test(token)) {
+    throw new AuthError(
+      'malformed_authorization_header',
+      dpop?.scheme === undefined
+        ? {}
+        : {
+            scheme: dpop.scheme,
+            description: `The Authorization header is malformed: expected "${dpop.scheme}", a space and the token.`,
+          },
+    );
+  }
   return token;
 }
 

@@ -13,6 +13,7 @@ export {
   type AuthErrorCode,
   type AuthErrorOptions,
   type AuthErrorReason,
+  type AuthScheme,
   ConfigurationError,
   isAuthError,
 } from './errors.js';
@@ -34,6 +35,12 @@ export {
 export type {
   AudienceResolver,
   CacheOptions,
+  DpopMode,
+  DpopNonceOptions,
+  DpopOptions,
+  IntrospectionAuthMethod,
+  IntrospectionCacheOptions,
+  IntrospectionOptions,
   IssuerCacheOptions,
   IssuerOptions,
   IssuerResolution,

@@ -1,4 +1,5 @@
 import { ConfigurationError } from './errors.js';
+import { isSupportedAlgorithm, isSymmetric } from './lib/crypto.js';
 import { wellKnownPath } from './lib/well-known.js';
 import type { JwsAlgorithm } from './types.js';
 
@@ -18,6 +19,17 @@ export interface ProtectedResourceMetadataOptions {
   bearerMethodsSupported?: readonly ('header' | 'body' | 'query')[];
   /** Signing algorithms accepted for tokens. `none` is never listed. */
   signingAlgorithms?: readonly JwsAlgorithm[];
+  /**
+   * RFC 9449: the algorithms accepted for DPoP proofs (asymmetric only), as `dpop_signing_alg_values_supported`;
+   * pass the verifier's `dpop.algorithms` (default: every asymmetric one, `ASYMMETRIC_ALGORITHMS`). Default: not
+   * listed.
+   */
+  dpopSigningAlgorithms?: readonly JwsAlgorithm[];
+  /**
+   * RFC 9449: `true` when this API accepts DPoP-bound tokens only (its verifier has `dpop: 'required'`), as
+   * `dpop_bound_access_tokens_required`. Default: not listed, which RFC 9728 reads as `false`.
+   */
+  dpopBoundAccessTokensRequired?: boolean;
 }
 
 /** The RFC 9728 document, as JSON. */
@@ -29,6 +41,8 @@ export interface ProtectedResourceMetadata {
   resource_name?: string;
   resource_documentation?: string;
   resource_signing_alg_values_supported?: string[];
+  dpop_signing_alg_values_supported?: string[];
+  dpop_bound_access_tokens_required?: boolean;
 }
 
 /**
@@ -53,6 +67,15 @@ export function protectedResourceMetadata(
   if (options.resourceName !== undefined) doc.resource_name = options.resourceName;
   if (options.resourceDocumentation !== undefined) doc.resource_documentation = options.resourceDocumentation;
   if (options.signingAlgorithms) doc.resource_signing_alg_values_supported = [...options.signingAlgorithms];
+  if (options.dpopSigningAlgorithms !== undefined) {
+    doc.dpop_signing_alg_values_supported = dpopAlgorithms(options.dpopSigningAlgorithms);
+  }
+  if (options.dpopBoundAccessTokensRequired !== undefined) {
+    if (typeof options.dpopBoundAccessTokensRequired !== 'boolean') {
+      throw new ConfigurationError('audguard: dpopBoundAccessTokensRequired must be true or false.');
+    }
+    doc.dpop_bound_access_tokens_required = options.dpopBoundAccessTokensRequired;
+  }
   return doc;
 }
 
@@ -67,6 +90,20 @@ export function protectedResourceMetadataPath(resource: string): string {
 /** The absolute URL of the metadata document for `resource`, for the `resourceMetadata` verifier option. */
 export function protectedResourceMetadataUrl(resource: string): string {
   return new URL(protectedResourceMetadataPath(resource), resource).href;
+}
+
+function dpopAlgorithms(algorithms: readonly JwsAlgorithm[]): string[] {
+  if (!Array.isArray(algorithms) || algorithms.length === 0) {
+    throw new ConfigurationError('audguard: dpopSigningAlgorithms must list at least one algorithm.');
+  }
+  for (const alg of algorithms as unknown[]) {
+    if (typeof alg !== 'string' || !isSupportedAlgorithm(alg) || isSymmetric(alg)) {
+      throw new ConfigurationError(
+        `audguard: dpopSigningAlgorithms: ${JSON.stringify(alg)} is not an asymmetric algorithm (RFC 9449 §4.2).`,
+      );
+    }
+  }
+  return [...algorithms];
 }
 
 function checkResource(resource: string): string {

@@ -1,9 +1,17 @@
 import type { TokenTypePolicy } from './checks/header.js';
+import type { DpopOptions } from './dpop/options.js';
 import type { AuthenticateRequest, BearerMethods } from './extract.js';
+import type { IntrospectionOptions } from './introspection/options.js';
 import type { CryptoBackend } from './lib/crypto.js';
 import type { AccessToken, JsonWebKeySet, JwsAlgorithm } from './types.js';
 
 export type { TokenTypePolicy } from './checks/header.js';
+export type { DpopMode, DpopNonceOptions, DpopOptions } from './dpop/options.js';
+export type {
+  IntrospectionAuthMethod,
+  IntrospectionCacheOptions,
+  IntrospectionOptions,
+} from './introspection/options.js';
 
 /** One trusted issuer, with where its keys come from and (optionally) its own audience. */
 export interface IssuerOptions {
@@ -191,6 +199,19 @@ export interface VerifierOptions {
   jwksOptions?: JwksOptions;
   /** Verified-token cache; `false` turns it off. Default `{ max: 10000, maxBytes: 67108864 }`. */
   cache?: CacheOptions | false;
+  /**
+   * RFC 9449 DPoP: `'allowed'` (DPoP-bound tokens need `Authorization: DPoP` and a valid proof; bearer tokens still
+   * pass), `'required'` (DPoP-bound tokens with a proof only), or {@link DpopOptions} for the details. Challenges then
+   * offer the `DPoP` scheme with `algs`. `verify()`, which sees no request, refuses DPoP-bound tokens (and, with
+   * `'required'`, every token). Default: off — `Authorization: DPoP` is refused as malformed, and a token's `cnf` is
+   * not looked at, as by any API unaware of DPoP.
+   */
+  dpop?: 'allowed' | 'required' | DpopOptions;
+  /**
+   * RFC 7662 token introspection for opaque tokens (and JWTs with `jwts: true`), RFC 9701 signed answers on request:
+   * see {@link IntrospectionOptions}. Default: none — a token that is not a JWT is refused as malformed.
+   */
+  introspection?: IntrospectionOptions;
   /** `realm` in challenges. Default `"api"` when `resourceMetadata` is not set. */
   realm?: string;
   /** RFC 9728: this API's protected-resource metadata URL, sent as `resource_metadata` in every challenge. */

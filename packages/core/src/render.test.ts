@@ -105,3 +105,71 @@ describe('renderAuthError (RFC 6750 §3)', () => {
     );
   });
 });
+
+describe('renderAuthError with DPoP (RFC 9449 §7.1, §7.2)', () => {
+  const both = { dpop: { algorithms: ['ES256', 'PS256'], required: false } };
+  const only = { dpop: { algorithms: ['ES256'], required: true } };
+
+  it('offers both schemes without error information to a request without credentials (Figure 17)', () => {
+    const response = renderAuthError(new AuthError('missing_token', { description: 'x' }), both);
+    expect(response.headers['www-authenticate']).toBe(
+      'Bearer realm="api", DPoP realm="api", algs="ES256 PS256"',
+    );
+  });
+
+  it('gives the error to the scheme the request used (Figure 18)', () => {
+    const bearer = renderAuthError(new AuthError('expired', { description: 'x', scheme: 'Bearer' }), both);
+    expect(bearer.headers['www-authenticate']).toBe(
+      'Bearer realm="api", error="invalid_token", error_description="x", DPoP realm="api", algs="ES256 PS256"',
+    );
+    const dpop = renderAuthError(
+      new AuthError('dpop_proof_replayed', { description: 'y', scheme: 'DPoP' }),
+      both,
+    );
+    expect(dpop.headers['www-authenticate']).toBe(
+      'Bearer realm="api", DPoP realm="api", error="invalid_dpop_proof", error_description="y", algs="ES256 PS256"',
+    );
+    expect(dpop.status).toBe(401);
+    expect(dpop.body).toEqual({ error: 'invalid_dpop_proof', error_description: 'y' });
+  });
+
+  it('gives the error to both when the scheme is unknown (Figure 19)', () => {
+    const response = renderAuthError(new AuthError('multiple_credentials', { description: 'z' }), both);
+    expect(response.status).toBe(400);
+    expect(response.headers['www-authenticate']).toBe(
+      'Bearer realm="api", error="invalid_request", error_description="z", ' +
+        'DPoP realm="api", error="invalid_request", error_description="z", algs="ES256 PS256"',
+    );
+  });
+
+  it('offers DPoP alone when it is required, scope and resource_metadata included', () => {
+    const error = new AuthError('insufficient_scope', { description: 'w', scopes: ['a'], scheme: 'DPoP' });
+    const response = renderAuthError(error, {
+      ...only,
+      resourceMetadata: 'https://api.example.com/.well-known/x',
+    });
+    expect(response.headers['www-authenticate']).toBe(
+      'DPoP error="insufficient_scope", error_description="w", scope="a", ' +
+        'resource_metadata="https://api.example.com/.well-known/x", algs="ES256"',
+    );
+  });
+
+  it('sends the nonce with use_dpop_nonce (RFC 9449 §9)', () => {
+    const error = new AuthError('dpop_nonce_required', { scheme: 'DPoP', dpopNonce: 'n0nce_-' });
+    const response = renderAuthError(error, only);
+    expect(response.status).toBe(401);
+    expect(response.headers['dpop-nonce']).toBe('n0nce_-');
+    expect(response.headers['www-authenticate']).toMatch(/^DPoP realm="api", error="use_dpop_nonce", /);
+  });
+
+  it('a verifier with dpop renders its algorithms', () => {
+    const verifier = createVerifier({
+      issuer: 'https://as.example.com',
+      audience: 'https://orders.example.com',
+      jwks,
+      dpop: { mode: 'required', algorithms: ['ES256', 'EdDSA'] },
+    });
+    const response = verifier.errorResponse(new AuthError('missing_token', { description: 'x' }));
+    expect(response.headers['www-authenticate']).toBe('DPoP realm="api", algs="ES256 EdDSA"');
+  });
+});

@@ -1,4 +1,4 @@
-import { type AuthError, isAuthError } from './errors.js';
+import { type AuthError, type AuthScheme, isAuthError } from './errors.js';
 
 /** Options for {@link renderAuthError}: what every challenge of this API carries. */
 export interface ChallengeOptions {
@@ -6,6 +6,12 @@ export interface ChallengeOptions {
   realm?: string;
   /** RFC 9728 §5.1: URL of this API's protected-resource metadata, sent as `resource_metadata="…"`. */
   resourceMetadata?: string;
+  /**
+   * RFC 9449 §7: this API takes DPoP-bound tokens. `required: false` (DPoP allowed): every challenge offers both
+   * schemes, `Bearer …, DPoP … algs="…"`, and the error goes to the scheme the request used (to both when that is
+   * unknown). `required: true`: the `DPoP` challenge alone. Default: none, the `Bearer` challenge alone.
+   */
+  dpop?: { readonly algorithms: readonly string[]; readonly required: boolean };
 }
 
 /** The HTTP form of an {@link AuthError}: what an adapter writes to the wire, unchanged. */
@@ -39,24 +45,48 @@ export function renderAuthError(error: AuthError, options: ChallengeOptions = {}
   if (error.status === 503) {
     headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfter ?? 30)));
   } else {
-    headers['www-authenticate'] = bearerChallenge(error, scope, options);
+    headers['www-authenticate'] = challenges(error, scope, options);
   }
+  // RFC 9449 §9: the nonce to put in the next proof.
+  if (error.dpopNonce !== undefined) headers['dpop-nonce'] = error.dpopNonce.replace(OUTSIDE_CHARSET, '');
   return { status: error.status, headers, body: reorder(body) };
 }
 
-function bearerChallenge(error: AuthError, scope: string | undefined, options: ChallengeOptions): string {
+/**
+ * One challenge per scheme the API offers (RFC 9110 §11.6.1 allows several in one field). RFC 9449 §7.2: the error
+ * goes to the challenge of the scheme the request used, or to both when that cannot be told; with no credentials at
+ * all, neither carries one (RFC 6750 §3.1).
+ */
+function challenges(error: AuthError, scope: string | undefined, options: ChallengeOptions): string {
+  const { dpop } = options;
+  if (dpop === undefined) return challenge('Bearer', error, true, scope, options);
+  const dpopChallenge = (withError: boolean) =>
+    `${challenge('DPoP', error, withError, scope, options)}, ${param('algs', dpop.algorithms.join(' '))}`;
+  if (dpop.required) return dpopChallenge(true);
+  const scheme: AuthScheme | undefined = error.scheme;
+  return `${challenge('Bearer', error, scheme !== 'DPoP', scope, options)}, ${dpopChallenge(scheme !== 'Bearer')}`;
+}
+
+function challenge(
+  scheme: AuthScheme,
+  error: AuthError,
+  withError: boolean,
+  scope: string | undefined,
+  options: ChallengeOptions,
+): string {
   const params: string[] = [];
   const realm = options.realm ?? (options.resourceMetadata === undefined ? DEFAULT_REALM : undefined);
   if (realm !== undefined) params.push(param('realm', realm));
   // RFC 6750 §3.1: with no credentials at all, the challenge carries no error information.
-  if (error.code !== undefined) {
-    params.push(param('error', error.code));
+  const carries = withError && error.code !== undefined;
+  if (carries) {
+    params.push(param('error', error.code as string));
     params.push(param('error_description', error.description));
   }
-  if (scope !== undefined) params.push(param('scope', scope));
+  if (scope !== undefined && (carries || error.code === undefined)) params.push(param('scope', scope));
   if (options.resourceMetadata !== undefined)
     params.push(param('resource_metadata', options.resourceMetadata));
-  return `Bearer ${params.join(', ')}`;
+  return `${scheme} ${params.join(', ')}`;
 }
 
 // RFC 6750 §3: auth-param values use %x20-21 / %x23-5B / %x5D-7E only.

@@ -49,12 +49,15 @@ export interface JwtClaims {
   /** Space-delimited (RFC 9068 §2.2.3); some issuers (Duende) write an array. */
   scope?: string | string[];
   scp?: string | string[];
+  /** RFC 7800 confirmation: `cnf.jkt` binds the token to a DPoP key (RFC 9449 §6.1). */
+  cnf?: { jkt?: string; [member: string]: unknown };
   [claim: string]: unknown;
 }
 
-/** The protected header of a verified token. */
+/** The protected header of a verified token; empty for an opaque token checked by introspection. */
 export interface JwsHeader {
-  alg: string;
+  /** Always present for a JWT; absent only in the empty header of an introspected token. */
+  alg?: string;
   typ?: string;
   kid?: string;
   [parameter: string]: unknown;
@@ -69,7 +72,7 @@ export interface JwsHeader {
 export interface AccessToken<Claims extends object = Record<string, unknown>> {
   /** The compact JWT as received. */
   readonly token: string;
-  /** The protected header. */
+  /** The protected header; `{}` for an opaque token checked by introspection (its server vouches, not a signature). */
   readonly header: Readonly<JwsHeader>;
   /** Every claim of the payload, typed by `Claims`. */
   readonly claims: Readonly<JwtClaims & Claims>;

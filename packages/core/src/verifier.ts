@@ -1,5 +1,6 @@
 import type { LRUCache } from 'lru-cache';
-import { type AudiencePolicy, checkAudience, readAudience } from './checks/audience.js';
+import { AudiencePolicies, callAudience } from './audience-policies.js';
+import { checkAudience, readAudience } from './checks/audience.js';
 import { checkClaims, readIssuer } from './checks/claims.js';
 import { checkClient, clientIdOf } from './checks/client.js';
 import { checkHeader } from './checks/header.js';
@@ -9,10 +10,12 @@ import { checkTimes, readTimeClaims, type TimeClaims } from './checks/time.js';
 import { freezeToken, isVerifiedToken } from './checks/token.js';
 import { checkAccessTokenKind } from './checks/token-kind.js';
 import { resolveSettings, type VerifierSettings } from './config/settings.js';
-import { fail, stringList } from './config/values.js';
 import { publishAccepted, publishRefused, vouchedFor } from './decisions.js';
+import { authenticateWithDpop, confirmBinding, type TokenSteps, tagScheme } from './dpop/authenticate.js';
+import { DpopChecker } from './dpop/check.js';
 import { AuthError, isAuthError } from './errors.js';
 import { type AuthenticateRequest, extractBearerToken, extractBearerTokenSync } from './extract.js';
+import { type IntrospectionEntry, Introspector } from './introspection/introspector.js';
 import type { VerificationKey } from './lib/crypto.js';
 import { decodeJws } from './lib/jwt.js';
 import { andThen, type Maybe } from './lib/maybe.js';
@@ -21,85 +24,36 @@ import type { VerifierOptions } from './options.js';
 import { type AuthErrorResponse, renderAuthError } from './render.js';
 import { type TrustedIssuer, TrustedIssuers } from './trusted-issuers.js';
 import type { AccessToken, JwsHeader, JwtClaims } from './types.js';
+import {
+  type AuthenticateOptions,
+  type CallContext,
+  VERIFIER,
+  type Verifier,
+  type VerifierInternals,
+  type VerifyOptions,
+} from './verifier-api.js';
 
 export type { ScopeMatch } from './checks/scopes.js';
+export {
+  type AuthenticateOptions,
+  VERIFIER,
+  type Verifier,
+  type VerifierInternals,
+  type VerifyOptions,
+} from './verifier-api.js';
 
-/** Per-call options for {@link Verifier.verify}. */
-export interface VerifyOptions {
-  /** Scopes the request needs. Missing ones → 403 `insufficient_scope` naming them. Default: none. */
-  scopes?: readonly string[];
-  /** `'all'` (default): every listed scope; `'any'`: at least one. */
-  scopeMatch?: ScopeMatch;
-  /**
-   * This API's identifier(s) for this call, instead of the issuer's or the verifier's `audience` (a resource per
-   * tenant, say). Required with `verify()` when the verifier's `audience` is a function of the request.
-   */
-  audience?: string | readonly string[];
-}
-
-/** Per-call options for {@link Verifier.authenticate}. */
-export interface AuthenticateOptions extends VerifyOptions {
-  /**
-   * `true` (default): a request without credentials is refused (401, no `error` attribute). `false`: it resolves to
-   * `undefined` — a presented-but-bad token is still refused.
-   */
-  credentialsRequired?: boolean;
-}
-
-/** The verifier: every security decision audguard makes lives behind these methods. */
-export interface Verifier<Claims extends object = Record<string, unknown>> {
-  /** Verifies a compact JWT access token; resolves to the token or rejects with an {@link AuthError}. */
-  verify(token: string, options?: VerifyOptions): Promise<AccessToken<Claims>>;
-  /** Extracts the token from a request (RFC 6750 §2) and verifies it. */
-  authenticate(
-    request: AuthenticateRequest,
-    options: AuthenticateOptions & { credentialsRequired: false },
-  ): Promise<AccessToken<Claims> | undefined>;
-  authenticate(request: AuthenticateRequest, options?: AuthenticateOptions): Promise<AccessToken<Claims>>;
-  /**
-   * Throws 403 `insufficient_scope` unless `token` carries the scopes (or 401 with no `error` when there is no
-   * token at all). What adapters' `requireScopes` call.
-   */
-  checkScopes(token: AccessToken<Claims> | undefined, scopes: readonly string[], match?: ScopeMatch): void;
-  /** Renders an error with this verifier's `realm` and `resource_metadata`. */
-  errorResponse(error: AuthError): AuthErrorResponse;
-  /** The audiences this verifier accepts, across issuers (for metadata documents). */
-  readonly audiences: readonly string[];
-}
-
-/** @internal The brand of a verifier, and what `@audguard/core/adapter` reaches through it. */
-export const VERIFIER = Symbol.for('audguard.verifier');
-
-/** @internal What adapters need beyond the public interface. */
-export interface VerifierInternals {
-  authenticateNow(
-    request: AuthenticateRequest,
-    options: AuthenticateOptions,
-  ): Maybe<AccessToken<object> | undefined>;
-  /** `checkScopes` for a request: the challenge names `needed`, and the decision is published with the request. */
-  authorize(
-    token: unknown,
-    required: readonly string[],
-    match: ScopeMatch | undefined,
-    needed: readonly string[],
-    request: AuthenticateRequest | undefined,
-  ): void;
-}
-
-interface CacheEntry {
+/** A token whose claims passed every check that depends on them alone. */
+interface Prepared {
   readonly token: AccessToken<Record<string, unknown>>;
-  /** Estimated memory held, for the cache's byte bound. */
-  readonly bytes: number;
   readonly times: TimeClaims;
   readonly audience: readonly string[] | undefined;
-  readonly issuer: TrustedIssuer;
-  readonly key: VerificationKey;
 }
 
-/** What one call brings: the request (from `authenticate`) and a per-call audience. */
-interface CallContext {
-  readonly request: AuthenticateRequest | undefined;
-  readonly audience: readonly string[] | undefined;
+interface CacheEntry extends Prepared {
+  /** Estimated memory held, for the cache's byte bound. */
+  readonly bytes: number;
+  readonly issuer: TrustedIssuer;
+  readonly key: VerificationKey;
 }
 
 /**
@@ -129,12 +83,28 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
   };
   private readonly issuers: TrustedIssuers;
   private readonly cache: LRUCache<string, CacheEntry> | undefined;
-  /** The audience policy of each issuer when it does not depend on the request (computed once). */
-  private readonly staticPolicies = new WeakMap<TrustedIssuer, AudiencePolicy>();
+  private readonly policies: AudiencePolicies;
+  /** The token and scope checks, for the DPoP request path (made once, not per request). */
+  private readonly steps: TokenSteps<AccessToken<Claims>> = {
+    verifyToken: (token, context) => this.verifyToken(token, context),
+    withScopes: (token, options) => this.withScopes(token, options),
+  };
+  private readonly dpop: DpopChecker | undefined;
+  private readonly introspector: Introspector | undefined;
 
   constructor(private readonly settings: VerifierSettings) {
     this.issuers = new TrustedIssuers(settings);
+    this.policies = new AudiencePolicies(settings);
     this.cache = createTokenCache(settings.cacheMax, settings.cacheMaxBytes);
+    if (settings.dpop) this.dpop = new DpopChecker(settings.dpop, settings.keySets.backend, settings.now);
+    if (settings.introspection) {
+      this.introspector = new Introspector(settings.introspection, {
+        issuers: this.issuers,
+        algorithms: settings.header.algorithms,
+        clockTolerance: settings.time.clockTolerance,
+        now: settings.now,
+      });
+    }
   }
 
   get audiences(): readonly string[] {
@@ -144,7 +114,11 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
   async verify(token: string, options: VerifyOptions = {}): Promise<AccessToken<Claims>> {
     const context = { request: undefined, audience: callAudience(options) };
     try {
-      const verified = this.withScopes(await this.verifyToken(token, context), options);
+      const found = await this.verifyToken(token, context);
+      // No request, so no proof: a DPoP-bound token is refused, and with 'required' every token.
+      const verified = this.dpop
+        ? await confirmBinding(undefined, options, this.dpop, this.steps, found, undefined)
+        : this.withScopes(found, options);
       publishAccepted(verified);
       return verified;
     } catch (error) {
@@ -188,6 +162,9 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
         checkScopes(token.scopes, required, match, needed);
       } catch (error) {
         vouchedFor(error, token.claims, token.scopes);
+        // With DPoP on, a verified token came with the scheme its binding demands: that challenge gets the 403.
+        if (this.dpop)
+          tagScheme(error, (token.claims as JwtClaims).cnf?.jkt === undefined ? 'Bearer' : 'DPoP');
         throw error;
       }
     } catch (error) {
@@ -234,6 +211,9 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     request: AuthenticateRequest,
     options: AuthenticateOptions,
   ): Maybe<AccessToken<Claims> | undefined> {
+    if (this.dpop) {
+      return authenticateWithDpop(request, options, this.dpop, this.settings.bearerMethods, this.steps);
+    }
     const methods = this.settings.bearerMethods;
     const token = methods.body
       ? extractBearerToken(request, methods)
@@ -268,6 +248,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
         description: `The token is longer than ${maxTokenLength} characters.`,
       });
     }
+    if (this.introspector?.handles(token)) return this.introspected(token, context, this.introspector);
     const cached = this.fromCache(token, context);
     if (cached) return cached;
 
@@ -295,7 +276,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     const verified = cached.token as AccessToken<Claims>;
     try {
       checkTimes(cached.times, this.nowSeconds(), this.settings.time);
-      checkAudience(cached.audience, this.audiencePolicy(cached.issuer, context));
+      checkAudience(cached.audience, this.policies.for(cached.issuer, context));
     } catch (error) {
       vouchedFor(error, verified.claims);
       throw error;
@@ -316,6 +297,26 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     key: VerificationKey,
     context: CallContext,
   ): Maybe<AccessToken<Claims>> {
+    const prepared = this.prepare(token, header, payload, issuer, context);
+    if (this.cache) {
+      const bytes = entryBytes(token, payload);
+      // An entry larger than the whole cache would only evict everything else.
+      if (bytes <= this.settings.cacheMaxBytes) this.cache.set(token, { ...prepared, bytes, issuer, key });
+    }
+    return this.validated(prepared.token as AccessToken<Claims>, context);
+  }
+
+  /**
+   * Every check of a token's claims — time, kind, audience, client, shapes, required values — then the frozen
+   * token: for a JWT after its signature, for an opaque token after its introspection answer.
+   */
+  private prepare(
+    token: string,
+    header: Record<string, unknown>,
+    payload: Record<string, unknown>,
+    issuer: TrustedIssuer,
+    context: CallContext,
+  ): Prepared {
     const { settings } = this;
     let times: TimeClaims;
     let audience: readonly string[] | undefined;
@@ -324,7 +325,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
       checkTimes(times, this.nowSeconds(), settings.time);
       checkAccessTokenKind(payload);
       audience = readAudience(payload.aud);
-      checkAudience(audience, this.audiencePolicy(issuer, context));
+      checkAudience(audience, this.policies.for(issuer, context));
       checkClient(clientIdOf(payload), settings.clientIds);
       checkClaims(payload, { tokenType: settings.header.tokenType, ...settings });
     } catch (error) {
@@ -340,13 +341,41 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
       settings.scopeClaims,
       settings.impliedScopes,
     );
-    if (this.cache) {
-      const bytes = entryBytes(token, payload);
-      // An entry larger than the whole cache would only evict everything else.
-      if (bytes <= this.settings.cacheMaxBytes)
-        this.cache.set(token, { token: verified, bytes, times, audience, issuer, key });
-    }
-    return this.validated(verified, context);
+    return { token: verified as AccessToken<Record<string, unknown>>, times, audience };
+  }
+
+  /**
+   * An opaque token (or, with `jwts`, any token) by its introspection answer: inactive is `token_inactive`; an
+   * active answer is held to every check a JWT's claims are, its `iss` (when given) must be the endpoint's issuer,
+   * and a cached answer still meets the clock and this request's audience.
+   */
+  private introspected(
+    token: string,
+    context: CallContext,
+    introspector: Introspector,
+  ): Maybe<AccessToken<Claims>> {
+    return andThen(introspector.answer(token), (entry: IntrospectionEntry) => {
+      if (!entry.active) throw new AuthError('token_inactive');
+      const known = entry.prepared as Prepared | undefined;
+      if (known === undefined) {
+        const { claims, issuer } = entry;
+        if (claims.iss !== undefined && claims.iss !== issuer.issuer) {
+          throw new AuthError('unknown_issuer', { description: 'The token was issued by another issuer.' });
+        }
+        // No header: the authorization server vouches for the token, not a signature.
+        const prepared = this.prepare(token, {}, claims, issuer, context);
+        entry.prepared = prepared;
+        return this.validated(prepared.token as AccessToken<Claims>, context);
+      }
+      try {
+        checkTimes(known.times, this.nowSeconds(), this.settings.time);
+        checkAudience(known.audience, this.policies.for(entry.issuer, context));
+      } catch (error) {
+        vouchedFor(error, known.token.claims);
+        throw error;
+      }
+      return this.validated(known.token as AccessToken<Claims>, context);
+    });
   }
 
   /** The application's own check, last, on every use of a token (cache hits too). */
@@ -371,38 +400,6 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     });
   }
 
-  /** The audience this call expects from this issuer's tokens: per call, per issuer, or the verifier's. */
-  private audiencePolicy(issuer: TrustedIssuer, context: CallContext): AudiencePolicy {
-    const configured = this.settings.audience;
-    if (
-      context.audience === undefined &&
-      (issuer.audience !== undefined || typeof configured !== 'function')
-    ) {
-      let policy = this.staticPolicies.get(issuer);
-      if (!policy) {
-        policy = this.policy(issuer.audience ?? (configured as readonly string[] | undefined) ?? []);
-        this.staticPolicies.set(issuer, policy);
-      }
-      return policy;
-    }
-    if (context.audience !== undefined) return this.policy(context.audience);
-    const request = context.request;
-    if (request === undefined) {
-      fail("verify(): this verifier's audience depends on the request; pass { audience } to verify().");
-    }
-    const resolver = configured as (request: AuthenticateRequest) => string | readonly string[];
-    // Nothing (undefined or []) means this request names no resource this API serves: every token is refused.
-    const answer = resolver(request) as string | readonly string[] | undefined;
-    return this.policy(answer === undefined ? [] : stringList(answer, "the audience function's answer"));
-  }
-
-  private policy(accepted: readonly string[]): AudiencePolicy {
-    const { audiencePolicy, ignoredAudiences, clientIds } = this.settings;
-    // Tokens without `aud` pass on their client alone only where no audience is configured at all (Cognito).
-    const optional = clientIds !== undefined && accepted.length === 0 && this.settings.audience === undefined;
-    return { accepted, mode: audiencePolicy, ignored: ignoredAudiences, optional };
-  }
-
   private nowSeconds(): number {
     return Math.floor(this.settings.now() / 1000);
   }
@@ -415,12 +412,4 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
 function challengeScopes(error: unknown, scopes: readonly string[] | undefined): void {
   if (scopes === undefined || scopes.length === 0 || !isAuthError(error) || error.status !== 401) return;
   if (error.scopes === undefined) (error as { scopes: readonly string[] | undefined }).scopes = scopes;
-}
-
-/** A per-call `audience`, checked (a programming error throws a `ConfigurationError`). */
-function callAudience(options: VerifyOptions): readonly string[] | undefined {
-  if (options.audience === undefined) return undefined;
-  const audience = stringList(options.audience, 'verify(): audience');
-  if (audience.length === 0) fail('verify(): audience must name at least one identifier.');
-  return audience;
 }

@@ -129,11 +129,22 @@ export function refuse(state: GuardState<ErrorMode>, error: unknown, ctx: Parame
   ctx.body = body;
 }
 
-/** What the core reads: Koa's Node request, plus the body a body parser left on `ctx.request`. */
+/**
+ * What the core reads: Koa's Node request, plus the body a body parser left on `ctx.request`, and the URL the client
+ * asked for when a mount (koa-mount) rewrote `req.url` (a DPoP proof names the original).
+ */
 function nodeRequest(ctx: ParameterizedContext): NodeRequestLike {
   const req = ctx.req;
   const body = (ctx.request as { body?: unknown }).body;
-  // Without a parsed body, the Node request already is what the core reads: nothing to allocate.
-  if (body === undefined) return req;
-  return { method: req.method, url: req.url, rawHeaders: req.rawHeaders, headers: req.headers, body };
+  const rewritten = ctx.originalUrl !== req.url;
+  // Without a parsed body or a mount, the Node request already is what the core reads: nothing to allocate.
+  if (body === undefined && !rewritten) return req;
+  return {
+    method: req.method,
+    url: req.url,
+    ...(rewritten ? { originalUrl: ctx.originalUrl } : {}),
+    rawHeaders: req.rawHeaders,
+    headers: req.headers,
+    ...(body === undefined ? {} : { body }),
+  };
 }

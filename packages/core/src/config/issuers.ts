@@ -167,7 +167,7 @@ function checkIssuer(issuer: unknown): string {
 }
 
 /** Plain http is fine to this machine only (tests, a sidecar): nothing on a network hop can swap the keys. */
-function isLoopback(url: string): boolean {
+export function isLoopback(url: string): boolean {
   const host = new URL(url).hostname;
   return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }

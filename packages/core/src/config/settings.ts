@@ -14,6 +14,8 @@ import type {
   VerifierOptions,
 } from '../options.js';
 import type { ChallengeOptions } from '../render.js';
+import { type DpopSettings, resolveDpop } from './dpop.js';
+import { type IntrospectionSettings, resolveIntrospection } from './introspection.js';
 import { audienceRequired, type IssuerSettings, resolveAlgorithms, resolveIssuers } from './issuers.js';
 import {
   absoluteUrl,
@@ -53,6 +55,8 @@ export interface VerifierSettings {
   /** Most bytes (estimated) the cache may hold. */
   readonly cacheMaxBytes: number;
   readonly challenge: ChallengeOptions;
+  readonly dpop: DpopSettings | undefined;
+  readonly introspection: IntrospectionSettings | undefined;
   /** The clock, in milliseconds. */
   readonly now: () => number;
 }
@@ -80,6 +84,8 @@ export const VERIFIER_OPTIONS = [
   'bearerMethods',
   'jwksOptions',
   'cache',
+  'dpop',
+  'introspection',
   'realm',
   'resourceMetadata',
   'cryptoBackend',
@@ -122,6 +128,8 @@ export function resolveSettings(options: VerifierOptions): VerifierSettings {
   if (typeof now !== 'function') fail('clock must be a function returning milliseconds.');
   const cache = options.cache === false ? false : optionObject(options.cache, CACHE_OPTIONS, 'cache');
   const bearer = optionObject(options.bearerMethods, ['body', 'query', 'maxBodyBytes'], 'bearerMethods');
+  const clockTolerance = nonNegative(options.clockTolerance ?? 5, 'clockTolerance');
+  const dpop = resolveDpop(options.dpop, staticAudiences(audience, issuers), clockTolerance, now);
 
   return {
     issuers,
@@ -141,7 +149,7 @@ export function resolveSettings(options: VerifierOptions): VerifierSettings {
       tokenType: oneOf(options.tokenType ?? 'default', ['default', 'strict'], 'tokenType'),
     },
     time: {
-      clockTolerance: nonNegative(options.clockTolerance ?? 5, 'clockTolerance'),
+      clockTolerance,
       maxTokenAge:
         options.maxTokenAge === undefined ? undefined : positive(options.maxTokenAge, 'maxTokenAge'),
     },
@@ -170,9 +178,23 @@ export function resolveSettings(options: VerifierOptions): VerifierSettings {
       ...(options.resourceMetadata === undefined
         ? {}
         : { resourceMetadata: absoluteUrl(options.resourceMetadata, 'resourceMetadata') }),
+      ...(dpop === undefined
+        ? {}
+        : { dpop: { algorithms: [...dpop.algorithms], required: dpop.mode === 'required' } }),
     },
+    dpop,
+    introspection: resolveIntrospection(options.introspection, [...issuers.keys()], fetchImpl),
     now,
   };
+}
+
+/** Every audience known at construction (the verifier's and the issuers' own); `undefined` if one is a function. */
+function staticAudiences(
+  audience: VerifierSettings['audience'],
+  issuers: ReadonlyMap<string, IssuerSettings>,
+): readonly string[] | undefined {
+  if (typeof audience === 'function') return undefined;
+  return [...(audience ?? []), ...[...issuers.values()].flatMap((issuer) => issuer.audience ?? [])];
 }
 
 function resolveAudience(value: VerifierOptions['audience']): VerifierSettings['audience'] {

@@ -91,7 +91,8 @@ export function publishKeys(event: () => KeysEvent): void {
 export type WarningCode =
   | 'AUDGUARD_ISSUER_NEAR_MISS'
   | 'AUDGUARD_AUDIENCE_NEAR_MISS'
-  | 'AUDGUARD_KEYS_UNAVAILABLE';
+  | 'AUDGUARD_KEYS_UNAVAILABLE'
+  | 'AUDGUARD_INTROSPECTION_UNAVAILABLE';
 
 const warned = new Set<string>();
 const MAX_CAUSES = 256;

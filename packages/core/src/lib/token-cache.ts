@@ -28,11 +28,21 @@ export function entryBytes(token: string, claims: unknown): number {
   return bytes;
 }
 
-/** A bounded LRU of verified tokens, by count and by estimated bytes; `undefined` when turned off. */
+/**
+ * A bounded LRU of verified tokens (or introspection answers), by count and by estimated bytes, entries expiring
+ * after `expiry.ttl` milliseconds by `expiry.now` when given; `undefined` when turned off.
+ */
 export function createTokenCache<V extends { readonly bytes: number }>(
   max: number,
   maxBytes: number,
+  expiry?: { readonly ttl: number; readonly now: () => number },
 ): LRUCache<string, V> | undefined {
   if (max === 0) return undefined;
-  return new LRUCache<string, V>({ max, maxSize: maxBytes, sizeCalculation: (entry) => entry.bytes });
+  return new LRUCache<string, V>({
+    max,
+    maxSize: maxBytes,
+    sizeCalculation: (entry) => entry.bytes,
+    // ttlResolution 0: the clock is read on every get, so an entry is never served past its time.
+    ...(expiry === undefined ? {} : { ttl: expiry.ttl, ttlResolution: 0, perf: { now: expiry.now } }),
+  });
 }
