@@ -11,10 +11,10 @@ const loopback = new BlockList();
 loopback.addSubnet('127.0.0.0', 8, 'ipv4');
 loopback.addAddress('::1', 'ipv6');
 
-// The IANA special-purpose registries (RFC 6890 and its updates), and multicast and reserved space. BlockList matches
-// an IPv4-mapped IPv6 address (::ffff:a.b.c.d) against the IPv4 rules too; ::/8 refuses the mapped public ones as
-// well, which no honest DNS answer needs.
-const special = new BlockList();
+// The IANA special-purpose registries (RFC 6890 and its updates), and multicast and reserved space. One list per
+// family: BlockList matches an IPv4 address against IPv6 rules as ::ffff:a.b.c.d, which ::/8 would catch.
+const special4 = new BlockList();
+const special6 = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8], // "this network"
   ['10.0.0.0', 8], // private
@@ -31,10 +31,10 @@ for (const [network, prefix] of [
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, and the limited broadcast address
 ] as const) {
-  special.addSubnet(network, prefix, 'ipv4');
+  special4.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
-  ['::', 8], // unspecified, IPv4-mapped, IPv4-compatible and other reserved space
+  ['::', 8], // unspecified, IPv4-mapped (no honest AAAA record needs one), IPv4-compatible, reserved
   ['64:ff9b::', 96], // NAT64: reaches IPv4 addresses the rules above could not see
   ['64:ff9b:1::', 48], // local-use NAT64
   ['100::', 64], // discard
@@ -48,7 +48,7 @@ for (const [network, prefix] of [
   ['fec0::', 10], // site-local (deprecated)
   ['ff00::', 8], // multicast
 ] as const) {
-  special.addSubnet(network, prefix, 'ipv6');
+  special6.addSubnet(network, prefix, 'ipv6');
 }
 
 /** What kind of address `address` (an IPv4 or IPv6 literal, without brackets) is; not an IP at all is `special`. */
@@ -57,7 +57,7 @@ export function addressKind(address: string): AddressKind {
   if (version === 0) return 'special';
   const type = version === 4 ? 'ipv4' : 'ipv6';
   if (loopback.check(address, type)) return 'loopback';
-  return special.check(address, type) ? 'special' : 'public';
+  return (version === 4 ? special4 : special6).check(address, type) ? 'special' : 'public';
 }
 
 /** Whether a fetch may reach `address`. */
