@@ -94,7 +94,7 @@ describe('hostile metadata documents are refused with the 400 page, never a redi
     const { path, clientId } = at();
     host.serve(path, {
       status,
-      body: status === 204 ? undefined : publicClientDocument(clientId, [REDIRECT]),
+      ...(status === 204 ? {} : { body: publicClientDocument(clientId, [REDIRECT]) }),
     });
     expectUntrusted(await authorizeWith(clientId), new RegExp(`HTTP ${status}, not 200`));
   });

@@ -4,10 +4,11 @@
  * registered secret is guessed no better than a configured one; what one registered client gets, another cannot
  * use; and the grants registration hands out never include client_credentials.
  */
-import { MemoryStore } from '@audguard/authorization-server';
+import { createAuthorizationServer, MemoryStore } from '@audguard/authorization-server';
 import { describe, expect, it } from 'vitest';
 import {
   authorize,
+  config,
   expectOAuthError,
   type Reply,
   redeem,
@@ -60,7 +61,8 @@ describe('registration limits', () => {
   });
 
   it('counts by the connection address when the server listens itself', async () => {
-    const { as } = await setup({ issuer: undefined, clientRegistration: { perAddress: 2 } });
+    const { issuer: _, ...listening } = config({ clientRegistration: { perAddress: 2 } });
+    const as = await createAuthorizationServer(listening);
     const server = await as.listen();
     try {
       const statuses: number[] = [];

@@ -6,10 +6,12 @@ import {
   create,
   get,
   ISSUER,
+  seedConfig,
   token,
   verify,
 } from '../../test/helpers.js';
 import type { AuthorizationServerConfig } from '../config.js';
+import { createAuthorizationServer } from '../server.js';
 import { MemoryStore } from '../store.js';
 
 const NATIVE_REDIRECT = 'http://127.0.0.1:8123/callback';
@@ -358,7 +360,8 @@ describe('POST /register (RFC 7591)', () => {
   });
 
   it('needs no configured client when self-service is on', async () => {
-    const as = await create({ clients: undefined, clientRegistration: true });
+    const { clients: _, ...withoutClients } = seedConfig({ clientRegistration: true });
+    const as = await createAuthorizationServer(withoutClients);
     expect((await register(as, publicNative)).status).toBe(201);
   });
 });
