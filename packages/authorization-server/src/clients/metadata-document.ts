@@ -50,6 +50,9 @@ export function clientIdUrlProblem(clientId: string): string | undefined {
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 
+/** The most redirect URIs a document may list (its 5 KB bound them already; this keeps the consent checks small). */
+export const MAX_DOCUMENT_REDIRECT_URIS = 20;
+
 function checkKeys(doc: Record<string, unknown>, untrusted: (why: string) => Error): ClientKeys {
   const { jwks, jwks_uri: jwksUri } = doc;
   if ((jwks === undefined) === (jwksUri === undefined)) {
@@ -104,7 +107,10 @@ export function checkMetadataDocument(
   }
   let metadata: ReturnType<typeof checkClientMetadata>;
   try {
-    metadata = checkClientMetadata(doc, settings, { maxRedirectUris: 20, defaultType: undefined });
+    metadata = checkClientMetadata(doc, settings, {
+      maxRedirectUris: MAX_DOCUMENT_REDIRECT_URIS,
+      defaultType: undefined,
+    });
   } catch (error) {
     if (error instanceof OAuthError) throw untrusted(error.description.replace(/\.$/, ''));
     throw error;
