@@ -94,7 +94,7 @@ export function checkClients(
   resources: Map<string, Resource>,
   selfService: boolean,
 ): Map<string, Client> {
-  const registered = config.clients === undefined && selfService ? [] : list(config.clients, 'clients');
+  const registered = config.clients === undefined ? [] : list(config.clients, 'clients');
   if (registered.length === 0 && !selfService) {
     throw new ConfigurationError(
       'clients',
