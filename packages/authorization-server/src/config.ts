@@ -1,3 +1,4 @@
+import type { ClientIdMetadataDocumentOptions, ClientRegistrationOptions } from './client-options.js';
 import type { KeyStore } from './key-store.js';
 import type { Store } from './store.js';
 
@@ -129,8 +130,23 @@ export interface AuthorizationServerConfig {
   issuer?: string;
   /** The protected resources. At least one. */
   resources: readonly ResourceConfig[];
-  /** The registered clients. At least one. */
-  clients: readonly ClientConfig[];
+  /**
+   * The configured clients. At least one, unless `clientIdMetadataDocuments` or `clientRegistration` lets clients
+   * describe themselves. Default: none.
+   */
+  clients?: readonly ClientConfig[];
+  /**
+   * Accept clients identified by a Client ID Metadata Document: a `client_id` that is an https URL is fetched and
+   * its JSON describes the client (redirect URIs, name, `none` or `private_key_jwt` authentication). `true` uses
+   * every default of {@link ClientIdMetadataDocumentOptions}; advertised as `client_id_metadata_document_supported`.
+   * Default is `false`.
+   */
+  clientIdMetadataDocuments?: boolean | ClientIdMetadataDocumentOptions;
+  /**
+   * Accept dynamic client registration (RFC 7591) at `<issuer>/register`, advertised as `registration_endpoint`.
+   * `true` uses every default of {@link ClientRegistrationOptions}. Default is `false`.
+   */
+  clientRegistration?: boolean | ClientRegistrationOptions;
   /** Users for the login form. Default is `[]`. */
   users?: readonly UserConfig[];
   /**

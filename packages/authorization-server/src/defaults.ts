@@ -6,7 +6,8 @@ import type { AuthorizationServerConfig, SigningAlgorithm, UserConfig } from './
  *
  * Fields without a value here: `issuer` (none: set by the first `listen()`), `store` (a new `MemoryStore` per server,
  * on the server's clock), `keyStore` (a new `MemoryKeyStore` per server), `interactionSecret` (32 random bytes per
- * server) and `now` (`Date.now`).
+ * server), `now` (`Date.now`), and `clients` (none). `clientIdMetadataDocuments` and `clientRegistration` are off
+ * (`false`); the values below are what `true` (or an options object leaving a field out) means.
  */
 export const DEFAULTS = Object.freeze({
   /**
@@ -36,5 +37,30 @@ export const DEFAULTS = Object.freeze({
     perClient: 100,
     clientAuthentication: 20,
     windowSeconds: 900,
+  }),
+  /**
+   * Client ID Metadata Documents, when turned on: no loopback, the built-in fetch, a 5-second deadline, at most
+   * 5120 bytes (the draft's 5 KB), cached between 1 minute and 1 day as `Cache-Control` says. `resources` and
+   * `scopes` left out mean every resource and every scope of them.
+   */
+  clientIdMetadataDocuments: Object.freeze({
+    allowLoopback: false,
+    timeoutMs: 5000,
+    maxBytes: 5120,
+    minCacheSeconds: 60,
+    maxCacheSeconds: 86_400,
+  }),
+  /**
+   * Dynamic client registration, when turned on: registrations live 30 days, list at most 10 redirect URIs in at
+   * most 16 KiB; per hour, 10 per client address and 1000 in all; `application_type` is `web` unless sent.
+   */
+  clientRegistration: Object.freeze({
+    lifetime: 2_592_000,
+    maxRedirectUris: 10,
+    maxBodyBytes: 16_384,
+    perAddress: 10,
+    total: 1000,
+    windowSeconds: 3600,
+    defaultApplicationType: 'web' as 'web' | 'native',
   }),
 });

@@ -17,7 +17,10 @@ export class ConfigurationError extends TypeError {
   }
 }
 
-/** The error codes this server answers with (RFC 6749 §4.1.2.1 and §5.2, RFC 8707 §2, RFC 7009 §2.2.1). */
+/**
+ * The error codes this server answers with (RFC 6749 §4.1.2.1 and §5.2, RFC 8707 §2, RFC 7009 §2.2.1, RFC 7591
+ * §3.2.2).
+ */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -29,6 +32,8 @@ export type OAuthErrorCode =
   | 'invalid_scope'
   | 'invalid_target'
   | 'access_denied'
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
   | 'server_error'
   | 'temporarily_unavailable';
 
@@ -43,6 +48,8 @@ const defaultStatus: Record<OAuthErrorCode, number> = {
   invalid_scope: 400,
   invalid_target: 400,
   access_denied: 400,
+  invalid_redirect_uri: 400,
+  invalid_client_metadata: 400,
   server_error: 500,
   temporarily_unavailable: 503,
 };

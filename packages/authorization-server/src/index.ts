@@ -1,4 +1,9 @@
 export type {
+  ClientIdMetadataDocumentOptions,
+  ClientPolicy,
+  ClientRegistrationOptions,
+} from './client-options.js';
+export type {
   AttemptLimits,
   AuthorizationServerConfig,
   ClientConfig,

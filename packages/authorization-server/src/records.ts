@@ -1,3 +1,4 @@
+import type { StoredClient } from './clients/stored-client.js';
 import type { Store } from './store.js';
 
 /** An authorization request the user is asked to consent to on the login and consent page. @internal */
@@ -115,6 +116,49 @@ export class Records {
   /** A counter written by `increment`, read with `get` (its decimal count; see `Store.increment`), 0 when absent. */
   async #counter(key: string): Promise<number> {
     return Number((await this.#store.get(key)) ?? 0) || 0;
+  }
+
+  /** Saves a dynamically registered client for its lifetime. */
+  saveRegisteredClient(clientId: string, client: StoredClient, ttl: number): Promise<void> {
+    return this.#write(`client:${clientId}`, client, ttl);
+  }
+
+  /** A dynamically registered client, until its registration expires. */
+  getRegisteredClient(clientId: string): Promise<StoredClient | undefined> {
+    return this.#read(`client:${clientId}`);
+  }
+
+  /** Caches a checked client metadata document (keyed by the hash of its URL) for `ttl` seconds. */
+  cacheMetadataDocument(urlHash: string, client: StoredClient, ttl: number): Promise<void> {
+    return this.#write(`client-metadata:${urlHash}`, client, ttl);
+  }
+
+  /** A cached client metadata document, while its cache lifetime lasts. */
+  cachedMetadataDocument(urlHash: string): Promise<StoredClient | undefined> {
+    return this.#read(`client-metadata:${urlHash}`);
+  }
+
+  /** Caches a client's key set fetched from its `jwks_uri` (keyed by the hash of the URL). */
+  cacheClientKeys(urlHash: string, jwks: { keys: object[] }, ttl: number): Promise<void> {
+    return this.#write(`client-jwks:${urlHash}`, jwks, ttl);
+  }
+
+  /** A cached client key set. */
+  cachedClientKeys(urlHash: string): Promise<{ keys: object[] } | undefined> {
+    return this.#read(`client-jwks:${urlHash}`);
+  }
+
+  /**
+   * Marks a client assertion (RFC 7523) used, keyed by the hash of its client and `jti`, until it expires; `true`
+   * only for the first use — of concurrent uses exactly one (`increment` is atomic).
+   */
+  async useAssertion(hash: string, ttl: number): Promise<boolean> {
+    return (await this.#store.increment(`assertion:${hash}`, Math.max(1, Math.ceil(ttl)))) === 1;
+  }
+
+  /** Counts a registration under `key` (per address or in all, with its window) and returns the count. */
+  countRegistration(key: string, ttl: number): Promise<number> {
+    return this.#store.increment(`registrations:${key}`, Math.max(1, Math.ceil(ttl)));
   }
 
   saveCode(codeHash: string, record: CodeRecord, ttl: number): Promise<void> {

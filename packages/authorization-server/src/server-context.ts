@@ -1,3 +1,4 @@
+import type { MetadataDocuments } from './clients/metadata-document.js';
 import { OAuthError } from './errors.js';
 import type { KeyRing } from './keys.js';
 import type { Records } from './records.js';
@@ -8,6 +9,8 @@ export interface ServerContext {
   readonly settings: Settings;
   readonly keys: KeyRing;
   readonly records: Records;
+  /** Client ID Metadata Documents: fetched, checked and cached; `undefined` when turned off. */
+  readonly documents: MetadataDocuments | undefined;
   /** The issuer; `undefined` until `listen()` when the configuration leaves it out. */
   issuer: string | undefined;
 }

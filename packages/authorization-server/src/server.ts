@@ -1,10 +1,13 @@
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
+import { MetadataDocuments } from './clients/metadata-document.js';
 import type { AuthorizationServerConfig } from './config.js';
 import { authorizeEndpoint } from './endpoints/authorize.js';
 import { consentEndpoint } from './endpoints/consent.js';
 import { jwksEndpoint } from './endpoints/jwks.js';
 import { metadataEndpoint, metadataPath } from './endpoints/metadata.js';
+import { registerEndpoint } from './endpoints/register.js';
 import { revokeEndpoint } from './endpoints/revoke.js';
 import { tokenEndpoint } from './endpoints/token.js';
 import { ConfigurationError, OAuthError } from './errors.js';
@@ -51,9 +54,12 @@ function methodNotAllowed(allow: 'GET' | 'POST'): () => Response {
     jsonResponse({ error: 'invalid_request', error_description: `Use ${allow}.` }, 405, { Allow: allow });
 }
 
-function createApp(ctx: ServerContext, configuredIssuer: string | undefined): Hono {
+/** What `listen()` passes along with each request: the Node request, for the connection's address. */
+type Bindings = { incoming?: IncomingMessage };
+
+function createApp(ctx: ServerContext, configuredIssuer: string | undefined): Hono<{ Bindings: Bindings }> {
   const base = configuredIssuer === undefined ? '' : new URL(configuredIssuer).pathname.replace(/\/$/, '');
-  const app = new Hono();
+  const app = new Hono<{ Bindings: Bindings }>();
   app.use('*', async (_c, next) => {
     if (ctx.issuer === undefined)
       throw new OAuthError('temporarily_unavailable', 'The server is not listening yet.');
@@ -65,7 +71,14 @@ function createApp(ctx: ServerContext, configuredIssuer: string | undefined): Ho
   app.post(`${base}/authorize/consent`, (c) => consentEndpoint(ctx, c.req.raw));
   app.post(`${base}/token`, (c) => tokenEndpoint(ctx, c.req.raw));
   app.post(`${base}/revoke`, (c) => revokeEndpoint(ctx, c.req.raw));
-  for (const path of [`${base}/token`, `${base}/revoke`, `${base}/authorize/consent`]) {
+  if (ctx.settings.registration !== undefined) {
+    app.post(`${base}/register`, (c) =>
+      registerEndpoint(ctx, c.req.raw, c.env?.incoming?.socket.remoteAddress ?? undefined),
+    );
+  }
+  const posts = [`${base}/token`, `${base}/revoke`, `${base}/authorize/consent`];
+  if (ctx.settings.registration !== undefined) posts.push(`${base}/register`);
+  for (const path of posts) {
     app.all(path, methodNotAllowed('POST'));
   }
   app.all(`${base}/authorize`, methodNotAllowed('GET'));
@@ -105,6 +118,7 @@ export async function createAuthorizationServer(
   const settings = resolveSettings(config);
   // Paid once, here: every password is hashed (or its given hash read) before the server answers.
   await Promise.all([...settings.users.values()].map((user) => user.passwordHash));
+  const records = new Records(settings.store, settings.now);
   const ctx: ServerContext = {
     settings,
     keys: await KeyRing.create(
@@ -113,7 +127,11 @@ export async function createAuthorizationServer(
       settings.now,
       settings.keyStore,
     ),
-    records: new Records(settings.store, settings.now),
+    records,
+    documents:
+      settings.metadataDocuments === undefined
+        ? undefined
+        : new MetadataDocuments(settings.metadataDocuments, records, settings.resources),
     issuer: configuredIssuer,
   };
   const app = createApp(ctx, configuredIssuer);
@@ -130,7 +148,9 @@ export async function createAuthorizationServer(
     },
     async listen(port = 0, host = '127.0.0.1') {
       const { createAdaptorServer } = await import('@hono/node-server');
-      const server = createAdaptorServer({ fetch: (request: Request) => app.fetch(request) });
+      const server = createAdaptorServer({
+        fetch: (request: Request, env: object) => app.fetch(request, env as Bindings),
+      });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {

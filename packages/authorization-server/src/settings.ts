@@ -8,6 +8,11 @@ import { checkAttemptLimits } from './settings/attempt-limits.js';
 import { checkClients, GRANT_TYPES } from './settings/clients.js';
 import { lifetime, MIN_SECRET_BYTES, optionNames, refuseUnknown, secretKey } from './settings/fields.js';
 import { checkResources } from './settings/resources.js';
+import {
+  checkMetadataDocuments,
+  checkRegistration,
+  SELF_SERVICE_GRANT_TYPES,
+} from './settings/self-service.js';
 import { checkAutoApprove, checkUsers } from './settings/users.js';
 import { guardStorage } from './storage-guard.js';
 import { MemoryStore, type Store } from './store.js';
@@ -22,10 +27,30 @@ export interface Resource {
   readonly requireResourceIndicator: boolean;
 }
 
+/**
+ * Where a client comes from: the configuration, a dynamic registration (RFC 7591), or its Client ID Metadata
+ * Document. The consent page says which. @internal
+ */
+export type ClientKind = 'configured' | 'registered' | 'metadata-document';
+
+/** The client authentication methods the token endpoint knows. @internal */
+export type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none' | 'private_key_jwt';
+
+/** A client's public keys for `private_key_jwt`: inline, or at a URL. @internal */
+export type ClientKeys = { readonly jwks: { keys: readonly object[] } } | { readonly jwksUri: string };
+
 /** A checked client. @internal */
 export interface Client {
+  readonly kind: ClientKind;
   readonly clientId: string;
+  /** A configured client's secret. */
   readonly clientSecret: string | undefined;
+  /** A registered client's secret, as base64url SHA-256 (the secret itself is never stored). */
+  readonly clientSecretHash: string | undefined;
+  /** The one method a self-service client declared; `undefined` for configured clients (either secret method). */
+  readonly authMethod: AuthMethod | undefined;
+  /** The keys of a `private_key_jwt` client. */
+  readonly keys: ClientKeys | undefined;
   readonly name: string;
   readonly grantTypes: ReadonlySet<GrantType>;
   readonly redirectUris: readonly string[];
@@ -43,13 +68,47 @@ export interface User {
   readonly subject: string;
 }
 
+/** What self-service clients may ask for, checked: resources and their scopes. @internal */
+export interface ClientPolicySettings {
+  readonly resources: readonly Resource[];
+  readonly scopes: readonly string[];
+}
+
+/** `clientIdMetadataDocuments`, checked. @internal */
+export interface MetadataDocumentSettings extends ClientPolicySettings {
+  readonly allowLoopback: boolean;
+  readonly fetch: typeof globalThis.fetch | undefined;
+  readonly ca: readonly string[];
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  readonly minCacheSeconds: number;
+  readonly maxCacheSeconds: number;
+}
+
+/** `clientRegistration`, checked. @internal */
+export interface RegistrationSettings extends ClientPolicySettings {
+  readonly lifetime: number;
+  readonly maxRedirectUris: number;
+  readonly maxBodyBytes: number;
+  readonly perAddress: number;
+  readonly total: number;
+  readonly windowSeconds: number;
+  readonly defaultApplicationType: 'web' | 'native';
+  readonly clientAddress: ((request: Request) => string | undefined) | undefined;
+}
+
 /** The attempt limits, checked. @internal */
 export type AttemptLimitSettings = Readonly<Required<AttemptLimits>>;
 
 /** The configuration after checking, with defaults applied. @internal */
 export interface Settings {
   readonly resources: ReadonlyMap<string, Resource>;
+  /** The configured clients; self-service ones are found with `findClient` (clients/lookup.ts). */
   readonly clients: ReadonlyMap<string, Client>;
+  /** Client ID Metadata Documents, when turned on. */
+  readonly metadataDocuments: MetadataDocumentSettings | undefined;
+  /** Dynamic client registration, when turned on. */
+  readonly registration: RegistrationSettings | undefined;
   readonly users: ReadonlyMap<string, User>;
   readonly autoApproveSubject: string | undefined;
   readonly accessTokenLifetime: number;
@@ -113,6 +172,8 @@ const CONFIG_OPTIONS = optionNames<AuthorizationServerConfig>({
   issuer: true,
   resources: true,
   clients: true,
+  clientIdMetadataDocuments: true,
+  clientRegistration: true,
   users: true,
   autoApprove: true,
   accessTokenLifetime: true,
@@ -134,15 +195,18 @@ export function resolveSettings(config: AuthorizationServerConfig): Settings {
   }
   refuseUnknown(config, CONFIG_OPTIONS, 'config');
   const resources = checkResources(config);
-  const clients = checkClients(config, resources);
+  const metadataDocuments = checkMetadataDocuments(config.clientIdMetadataDocuments, resources);
+  const registration = checkRegistration(config.clientRegistration, resources);
+  const selfService = metadataDocuments !== undefined || registration !== undefined;
+  const clients = checkClients(config, resources, selfService);
   const users = checkUsers(config);
   const autoApproveSubject = checkAutoApprove(config, users);
   const allClients = [...clients.values()];
-  if (allClients.some((client) => client.grantTypes.has('authorization_code'))) {
+  if (selfService || allClients.some((client) => client.grantTypes.has('authorization_code'))) {
     if (users.size === 0 && autoApproveSubject === undefined) {
       throw new ConfigurationError(
         'users',
-        'a client uses authorization_code but nobody can log in; add users or set autoApprove',
+        'a client uses authorization_code (self-service clients always do) but nobody can log in; add users or set autoApprove',
       );
     }
   }
@@ -158,12 +222,16 @@ export function resolveSettings(config: AuthorizationServerConfig): Settings {
   const keyStore = checkKeyStore(config);
 
   const scopesSupported = [...new Set([...resources.values()].flatMap((resource) => [...resource.scopes]))];
-  if (allClients.some((client) => client.grantTypes.has('refresh_token')))
-    scopesSupported.push(OFFLINE_ACCESS);
+  // Self-service clients may use the code flow and refresh tokens.
+  const grants = new Set(allClients.flatMap((client) => [...client.grantTypes]));
+  if (selfService) for (const grant of SELF_SERVICE_GRANT_TYPES) grants.add(grant);
+  if (grants.has('refresh_token')) scopesSupported.push(OFFLINE_ACCESS);
 
   return {
     resources,
     clients,
+    metadataDocuments,
+    registration,
     users,
     autoApproveSubject,
     accessTokenLifetime: lifetime(
@@ -195,8 +263,6 @@ export function resolveSettings(config: AuthorizationServerConfig): Settings {
     keyStore,
     now,
     scopesSupported,
-    grantTypesSupported: GRANT_TYPES.filter((grant) =>
-      allClients.some((client) => client.grantTypes.has(grant)),
-    ),
+    grantTypesSupported: GRANT_TYPES.filter((grant) => grants.has(grant)),
   };
 }

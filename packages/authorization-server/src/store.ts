@@ -15,7 +15,13 @@
  * - `revoked:<jti>` — a revoked access token, until it expires, so a resource server sharing the store may check it;
  * - `attempts:sign-in:user:<hash>:<window>`, `attempts:sign-in:client:<client_id>:<window>` and the matching
  *   `successes:…` — sign-in attempts per username (hashed) and per client in one attempt-limit window;
- *   `failures:client-auth:<client_id>:<window>` — failed client authentications (counters, by `increment`).
+ *   `failures:client-auth:<client_id>:<window>` — failed client authentications (counters, by `increment`);
+ * - `client:<client_id>` — a dynamically registered client (RFC 7591), for its registration's lifetime (its secret
+ *   kept as a hash); `client-metadata:<hash>` and `client-jwks:<hash>` — a checked Client ID Metadata Document and a
+ *   client key set (`<hash>` of their URL), for their cache lifetime, so instances fetch each once;
+ * - `assertion:<hash>` — a used `private_key_jwt` client assertion, until it expires (written by `increment`, whose
+ *   first count says it is fresh); `registrations:address:<hash>:<window>` and `registrations:all:<window>` —
+ *   registrations counted against the limits.
  *
  * The server needs no transactions, only each method atomic on its own: single use rests on {@link Store.consume}
  * alone (of concurrent redemptions or rotations exactly one wins; the others are refused and revoke nothing); a

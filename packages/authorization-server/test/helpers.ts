@@ -1,14 +1,16 @@
 // Shared by the package's tests (outside src/, so never built or published).
 import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
-import type { AuthorizationServerConfig } from '../src/config.js';
+import type { AuthorizationServerConfig, ClientConfig } from '../src/config.js';
 import { type AuthorizationServer, createAuthorizationServer } from '../src/server.js';
 
 export const ISSUER = 'https://as.example.com';
 export const CALLBACK = 'https://app.example.com/callback';
 
 /** The seed's resources (Duende "Resource Isolation") and a few clients. */
-export function seedConfig(overrides: Partial<AuthorizationServerConfig> = {}): AuthorizationServerConfig {
+export function seedConfig(
+  overrides: Partial<AuthorizationServerConfig> = {},
+): AuthorizationServerConfig & { clients: readonly ClientConfig[] } {
   return {
     issuer: ISSUER,
     signingAlgorithm: 'ES256',
@@ -43,7 +45,7 @@ export function seedConfig(overrides: Partial<AuthorizationServerConfig> = {}): 
     users: [{ username: 'alice', password: 'wonderland', subject: 'user-alice' }],
     autoApprove: 'user-alice',
     ...overrides,
-  };
+  } as AuthorizationServerConfig & { clients: readonly ClientConfig[] };
 }
 
 export function create(overrides: Partial<AuthorizationServerConfig> = {}): Promise<AuthorizationServer> {

@@ -210,6 +210,8 @@ export async function startTestIssuer(options: TestIssuerOptions): Promise<TestI
 const ISSUER_OPTIONS = Object.keys({
   resources: true,
   clients: true,
+  clientIdMetadataDocuments: true,
+  clientRegistration: true,
   users: true,
   autoApprove: true,
   accessTokenLifetime: true,

@@ -1,5 +1,7 @@
 import { approve, errorLocation, type ResponseTarget } from '../authorization-response.js';
 import { bindBrowser } from '../browser-binding.js';
+import { findClient } from '../clients/lookup.js';
+import { UntrustedClientError } from '../clients/metadata-document.js';
 import { badAuthorizationRequest, showConsentPage } from '../consent-page.js';
 import { OAuthError } from '../errors.js';
 import { Params } from '../http/params.js';
@@ -85,8 +87,24 @@ function checkRequest(
 }
 
 /**
+ * The client named by `client_id`, or the 400 page's message: unknown, or self-described by a metadata document
+ * that cannot be used (fetch refused or failed, document invalid) — then neither the client nor its redirect URIs
+ * can be trusted.
+ */
+async function clientOf(ctx: ServerContext, clientId: string): Promise<Client | string> {
+  try {
+    return (await findClient(ctx, clientId)) ?? 'The client is unknown.';
+  } catch (error) {
+    if (error instanceof UntrustedClientError) {
+      return `The client and its redirect URI cannot be trusted. ${error.description}`;
+    }
+    throw error;
+  }
+}
+
+/**
  * `GET /authorize` (RFC 6749 §4.1.1, code flow only). The client and redirect URI are checked first: if either is
- * wrong the user gets a 400 page, never a redirect. Every later error goes back to the client by redirect with
+ * wrong (a self-described client's metadata document among them) the user gets a 400 page, never a redirect. Every later error goes back to the client by redirect with
  * `error`, `state` and `iss`. A valid request shows the login and consent page, or with `autoApprove` redirects
  * with a code at once.
  */
@@ -102,8 +120,8 @@ export async function authorizeEndpoint(ctx: ServerContext, request: Request): P
   }
   const clientId = params.get('client_id');
   if (clientId === undefined) return badAuthorizationRequest('The client_id parameter is missing.');
-  const client = ctx.settings.clients.get(clientId);
-  if (client === undefined) return badAuthorizationRequest('The client is unknown.');
+  const client = await clientOf(ctx, clientId);
+  if (typeof client === 'string') return badAuthorizationRequest(client);
   const redirect = redirectTarget(client, params.get('redirect_uri'));
   if ('problem' in redirect) return badAuthorizationRequest(redirect.problem);
   const target: ResponseTarget = {
@@ -121,7 +139,7 @@ export async function authorizeEndpoint(ctx: ServerContext, request: Request): P
     return redirectResponse(await approve(ctx, record, ctx.settings.autoApproveSubject));
   }
   const { browser, setCookie } = bindBrowser(ctx, request);
-  return showConsentPage(ctx, newPendingLogin(ctx, record, browser), {
+  return showConsentPage(ctx, newPendingLogin(ctx, record, browser), client, {
     headers: { 'Set-Cookie': setCookie },
   });
 }

@@ -1,6 +1,6 @@
 import { approve, errorLocation } from '../authorization-response.js';
 import { isSameBrowser, isSameOrigin } from '../browser-binding.js';
-import { badAuthorizationRequest, showConsentPage } from '../consent-page.js';
+import { badAuthorizationRequest, clientForPage, showConsentPage } from '../consent-page.js';
 import { OAuthError } from '../errors.js';
 import { readForm } from '../http/body.js';
 import { redirectResponse } from '../http/responses.js';
@@ -60,8 +60,11 @@ export async function consentEndpoint(ctx: ServerContext, request: Request): Pro
   }
   const shown = { ...login, attempt: login.attempt + 1 };
   const typed = username === undefined ? {} : { username };
-  if (!result.locked) return showConsentPage(ctx, shown, { error: 'Wrong username or password.', ...typed });
-  return showConsentPage(ctx, shown, {
+  const client = await clientForPage(ctx, record.clientId);
+  if (!result.locked) {
+    return showConsentPage(ctx, shown, client, { error: 'Wrong username or password.', ...typed });
+  }
+  return showConsentPage(ctx, shown, client, {
     error: `Too many failed sign-ins. Try again in ${Math.ceil(result.retryAfter / 60)} minutes.`,
     ...typed,
     status: 429,

@@ -1,4 +1,5 @@
 import { wellKnownPath } from '@audguard/core/protocol';
+import { ASSERTION_ALGORITHMS } from '../clients/client-assertion.js';
 import { endpointUrl, issuerOf, type ServerContext } from '../server-context.js';
 
 const WELL_KNOWN = 'oauth-authorization-server';
@@ -11,26 +12,45 @@ export function metadataPath(issuer: string | undefined): string {
   return issuer === undefined ? `/.well-known/${WELL_KNOWN}` : wellKnownPath(issuer, WELL_KNOWN);
 }
 
-/** `GET /.well-known/oauth-authorization-server[/path]` (RFC 8414 §3). */
+/**
+ * `GET /.well-known/oauth-authorization-server[/path]` (RFC 8414 §3), with RFC 9207's
+ * `authorization_response_iss_parameter_supported`, and when turned on `client_id_metadata_document_supported`
+ * (with `private_key_jwt` and its algorithms) and `registration_endpoint` (RFC 7591).
+ */
 export function metadataEndpoint(ctx: ServerContext): Response {
   const { settings } = ctx;
   const clients = [...settings.clients.values()];
+  const documents = settings.metadataDocuments !== undefined;
+  const registration = settings.registration !== undefined;
   const authMethods = ['client_secret_basic', 'client_secret_post'];
-  if (clients.some((client) => client.clientSecret === undefined)) authMethods.push('none');
+  // Self-described and registered clients may be public.
+  if (documents || registration || clients.some((client) => client.clientSecret === undefined)) {
+    authMethods.push('none');
+  }
+  if (documents) authMethods.push('private_key_jwt');
+  const signing = documents
+    ? {
+        token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+        revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+      }
+    : {};
   const document = {
     issuer: issuerOf(ctx),
     authorization_endpoint: endpointUrl(ctx, '/authorize'),
     token_endpoint: endpointUrl(ctx, '/token'),
     jwks_uri: endpointUrl(ctx, '/jwks'),
     revocation_endpoint: endpointUrl(ctx, '/revoke'),
+    ...(registration ? { registration_endpoint: endpointUrl(ctx, '/register') } : {}),
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: settings.grantTypesSupported,
     token_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint_auth_methods_supported: authMethods,
+    ...signing,
     code_challenge_methods_supported: ['S256'],
     scopes_supported: settings.scopesSupported,
     authorization_response_iss_parameter_supported: true,
+    ...(documents ? { client_id_metadata_document_supported: true } : {}),
   };
   return new Response(JSON.stringify(document), {
     headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'public, max-age=300' },

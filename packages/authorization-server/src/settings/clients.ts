@@ -85,13 +85,22 @@ function checkClientScopes(
   return [...new Set(scopes)];
 }
 
-/** Checks `clients`: ids registered once, grant types that fit the client, redirect URIs, resources and scopes. */
+/**
+ * Checks `clients`: ids registered once, grant types that fit the client, redirect URIs, resources and scopes. None
+ * at all is a mistake unless self-service clients (metadata documents, registration) are turned on.
+ */
 export function checkClients(
   config: AuthorizationServerConfig,
   resources: Map<string, Resource>,
+  selfService: boolean,
 ): Map<string, Client> {
-  const registered = list(config.clients, 'clients');
-  if (registered.length === 0) throw new ConfigurationError('clients', 'register at least one client');
+  const registered = config.clients === undefined ? [] : list(config.clients, 'clients');
+  if (registered.length === 0 && !selfService) {
+    throw new ConfigurationError(
+      'clients',
+      'register at least one client (or turn on clientIdMetadataDocuments or clientRegistration)',
+    );
+  }
   const clients = new Map<string, Client>();
   registered.forEach((value, i) => {
     const field = `clients[${i}]`;
@@ -114,8 +123,12 @@ export function checkClients(
     }
     const allowedResources = checkClientResources(raw.resources, `${field}.resources`, resources);
     clients.set(clientId, {
+      kind: 'configured',
       clientId,
       clientSecret,
+      clientSecretHash: undefined,
+      authMethod: undefined,
+      keys: undefined,
       name: raw.name === undefined ? clientId : nonEmptyString(raw.name, `${field}.name`),
       grantTypes,
       redirectUris,
