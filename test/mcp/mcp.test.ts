@@ -1,11 +1,9 @@
 // The official MCP TypeScript SDK v2 client (@modelcontextprotocol/client) against audguard's authorization server
 // and the example MCP server (examples/mcp-server), over real HTTP on loopback. Nothing of the SDK is mocked.
 import {
-  Client,
   IssuerMismatchError,
   OAuthError,
   type StoredOAuthTokens,
-  StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +14,14 @@ import {
   type McpStack,
   startMcpStack,
 } from '../../examples/mcp-server/src/stack.js';
-import { approve, type Exchange, PreRegisteredClient, recordingFetch } from './oauth-client.js';
+import {
+  approve,
+  authorized as authorizedAt,
+  connectTo,
+  type Exchange,
+  PreRegisteredClient,
+  recordingFetch,
+} from './oauth-client.js';
 
 const REDIRECT_URI = DEFAULT_REDIRECT_URIS[2] as string;
 
@@ -39,29 +44,10 @@ describe.each<Gate>(['audguard', 'sdk'])('MCP over HTTP, %s gate', (gate) => {
   });
   afterAll(() => stack.close());
 
-  /** A client and its transport to `url`, the way a host wires them. */
-  function connectTo(url: string, provider: PreRegisteredClient, log: Exchange[] = []) {
-    const transport = new StreamableHTTPClientTransport(new URL(url), {
-      authProvider: provider,
-      fetch: recordingFetch(log),
-    });
-    const client = new Client({ name: 'audguard-e2e', version: '1.0.0' });
-    return { client, transport, connect: () => client.connect(transport) };
-  }
-
-  /** The whole first authorization: 401, discovery, browser, callback, token; then a connected client. */
-  async function authorized(
+  const authorized = (
     url: string,
     provider = new PreRegisteredClient(CLIENT_ID, stack.issuer, REDIRECT_URI),
-  ) {
-    const log: Exchange[] = [];
-    const first = connectTo(url, provider, log);
-    await expect(first.connect()).rejects.toBeInstanceOf(UnauthorizedError);
-    await first.transport.finishAuth(await approve(provider.lastAuthorization()));
-    const { client, transport } = connectTo(url, provider, log);
-    await client.connect(transport);
-    return { client, transport, provider, log };
-  }
+  ) => authorizedAt(url, provider);
 
   it('discovery → authorization with resource → token → tool call, with a pre-registered client', async () => {
     const provider = new PreRegisteredClient(CLIENT_ID, stack.issuer, REDIRECT_URI);

@@ -2,31 +2,35 @@
 // the authorization URL to the redirect the authorization server answers with, and a fetch that records what the
 // SDK sent and got.
 import { randomUUID } from 'node:crypto';
-import type {
-  OAuthClientMetadata,
-  OAuthClientProvider,
-  OAuthDiscoveryState,
-  StoredOAuthClientInformation,
-  StoredOAuthTokens,
+import {
+  Client,
+  type OAuthClientMetadata,
+  type OAuthClientProvider,
+  type OAuthDiscoveryState,
+  type StoredOAuthClientInformation,
+  type StoredOAuthTokens,
+  StreamableHTTPClientTransport,
+  UnauthorizedError,
 } from '@modelcontextprotocol/client';
 
-/** A public client pre-registered at the authorization server (no dynamic registration, no metadata document). */
-export class PreRegisteredClient implements OAuthClientProvider {
+/**
+ * An MCP host's in-memory OAuthClientProvider. It starts with the client information it is given (a pre-registered
+ * client) or none (the SDK then uses a metadata document URL or registers the client, and saves what it got).
+ */
+export class InMemoryClient implements OAuthClientProvider {
   /** Every URL the SDK sent the user's browser to, in order. */
   readonly authorizations: URL[] = [];
   private stored: StoredOAuthTokens | undefined;
-  private client: StoredOAuthClientInformation;
+  private client: StoredOAuthClientInformation | undefined;
   private verifier = '';
   private discovery: OAuthDiscoveryState | undefined;
 
-  /** `issuer`: the authorization server the client is registered at (the SDK binds stored credentials to it). */
   constructor(
-    clientId: string,
-    issuer: string,
     private readonly redirectUri: string,
+    client: StoredOAuthClientInformation | undefined,
     tokens?: StoredOAuthTokens,
   ) {
-    this.client = { client_id: clientId, issuer };
+    this.client = client;
     this.stored = tokens;
   }
 
@@ -49,7 +53,7 @@ export class PreRegisteredClient implements OAuthClientProvider {
     return randomUUID();
   }
 
-  clientInformation(): StoredOAuthClientInformation {
+  clientInformation(): StoredOAuthClientInformation | undefined {
     return this.client;
   }
 
@@ -90,6 +94,30 @@ export class PreRegisteredClient implements OAuthClientProvider {
     const url = this.authorizations.at(-1);
     if (url === undefined) throw new Error('the SDK never sent the browser to the authorization server');
     return url;
+  }
+}
+
+/** A public client pre-registered at the authorization server (no dynamic registration, no metadata document). */
+export class PreRegisteredClient extends InMemoryClient {
+  /** `issuer`: the authorization server the client is registered at (the SDK binds stored credentials to it). */
+  constructor(clientId: string, issuer: string, redirectUri: string, tokens?: StoredOAuthTokens) {
+    super(redirectUri, { client_id: clientId, issuer }, tokens);
+  }
+}
+
+/**
+ * A client identified by its Client ID Metadata Document: the SDK reads `clientMetadataUrl` and, when the
+ * authorization server advertises `client_id_metadata_document_supported`, uses the URL as `client_id` instead of
+ * registering (node_modules/@modelcontextprotocol/client/dist/public-*.mjs, `authInternal`: "supportsUrlBasedClientId
+ * && clientMetadataUrl"; the provider field is documented on OAuthClientProvider as "External URL the server should
+ * use to fetch client metadata document").
+ */
+export class MetadataDocumentClient extends InMemoryClient {
+  constructor(
+    readonly clientMetadataUrl: string,
+    redirectUri: string,
+  ) {
+    super(redirectUri, undefined);
   }
 }
 
@@ -140,4 +168,37 @@ export function recordingFetch(log: Exchange[]): typeof fetch {
     });
     return response;
   };
+}
+
+/** A v2 client and its transport to `url`, the way a host wires them. */
+export function connectTo(url: string, provider: OAuthClientProvider, log: Exchange[] = []) {
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    authProvider: provider,
+    fetch: recordingFetch(log),
+  });
+  const client = new Client({ name: 'audguard-e2e', version: '1.0.0' });
+  return { client, transport, connect: () => client.connect(transport) };
+}
+
+/** The whole first authorization: 401, discovery, browser, callback, token; then a connected client. */
+export async function authorized(url: string, provider: InMemoryClient, log: Exchange[] = []) {
+  const first = connectTo(url, provider, log);
+  const refused = await first.connect().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(refused instanceof UnauthorizedError)) throw new Error(`expected UnauthorizedError, got ${refused}`);
+  await first.transport.finishAuth(await approve(provider.lastAuthorization()));
+  const { client, transport } = connectTo(url, provider, log);
+  await client.connect(transport);
+  return { client, transport, provider, log };
+}
+
+/** The claims of a JWT access token (its payload, unverified: the MCP server verified it already). */
+export function claimsOf(jwt: string | undefined): Record<string, unknown> {
+  if (jwt === undefined) throw new Error('no access token');
+  return JSON.parse(Buffer.from(jwt.split('.')[1] as string, 'base64url').toString()) as Record<
+    string,
+    unknown
+  >;
 }
