@@ -3,13 +3,21 @@
 // prefers), against audguard's authorization server with no client configured and the example MCP server, over real
 // HTTP on loopback. The document lives on an https host of its own (a loopback host with a test CA, which the
 // authorization server is told to trust), which counts what it served.
+import { IssuerMismatchError, UnauthorizedError } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DocumentHost,
   startDocumentHost,
   TEST_CA,
 } from '../../packages/authorization-server/test/document-host.js';
-import { authorized, claimsOf, type Exchange, MetadataDocumentClient } from './oauth-client.js';
+import {
+  approve,
+  authorized,
+  claimsOf,
+  connectTo,
+  type Exchange,
+  MetadataDocumentClient,
+} from './oauth-client.js';
 import { type SelfServiceStack, startSelfServiceStack } from './self-service-stack.js';
 
 const DOCUMENT_PATH = '/mcp/client-metadata.json';
@@ -97,5 +105,40 @@ describe('MCP over HTTP, a client identified by its Client ID Metadata Document'
     expect(sessions[0]?.provider.tokens()?.access_token).not.toBe(
       sessions[1]?.provider.tokens()?.access_token,
     );
+  });
+
+  it('steps up to write after a 403 (a document declaring no scope may ask for any scope of the policy)', async () => {
+    const provider = new MetadataDocumentClient(clientId, REDIRECT_URI);
+    const { client, transport } = await authorized(stack.resource, provider);
+    await expect(client.callTool({ name: 'write', arguments: { text: 'hi' } })).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
+    expect(provider.authorizations).toHaveLength(2);
+    const stepUp = provider.lastAuthorization();
+    expect(stepUp.searchParams.get('client_id')).toBe(clientId);
+    expect(stepUp.searchParams.get('scope')?.split(' ')).toEqual(
+      expect.arrayContaining(['mcp:read', 'mcp:write']),
+    );
+    await transport.finishAuth(await approve(stepUp));
+    const written = await client.callTool({ name: 'write', arguments: { text: 'hi' } });
+    expect(written.content).toEqual([
+      { type: 'text', text: expect.stringMatching(/^Saved note \d+ by alice\.$/) },
+    ]);
+    await client.close();
+    expect(served()).toBe(1); // still within the document's cache lifetime
+  });
+
+  it('stops before any token request when the authorization response carries a wrong iss (RFC 9207)', async () => {
+    const provider = new MetadataDocumentClient(clientId, REDIRECT_URI);
+    const { transport, connect } = connectTo(stack.resource, provider);
+    await expect(connect()).rejects.toBeInstanceOf(UnauthorizedError);
+    const callback = await approve(provider.lastAuthorization(), (c) =>
+      c.set('iss', 'https://evil.example.com'),
+    );
+    expect(callback.get('code')).toBeTruthy();
+    const before = stack.count('POST', '/token');
+    await expect(transport.finishAuth(callback)).rejects.toBeInstanceOf(IssuerMismatchError);
+    expect(stack.count('POST', '/token') - before).toBe(0);
+    expect(provider.tokens()).toBeUndefined();
   });
 });
