@@ -142,7 +142,7 @@ describe('MCP over HTTP, the v1 SDK against an authorization server left at defa
     expect(stack.requests.filter((r) => r.path === '/register').map((r) => r.status)).toEqual([400]);
     expect(refused).toBeInstanceOf(ServerError);
     expect((refused as ServerError).message).toBe(
-      'Invalid redirect URI: a web client must use https redirect URIs.',
+      'Invalid redirect URI: a web client must use https redirect URIs; a loopback http redirect URI needs application_type native (RFC 8252).',
     );
     expect(redirected).toEqual([]);
     expect(stack.count('GET', '/authorize')).toBe(0);

@@ -42,31 +42,45 @@ describe('MCP over HTTP, the v2 SDK registering dynamically', () => {
     await client.close();
   });
 
-  // KNOWN GAP, pinned as it is today so that a change shows (then turn this into the step-up proof mcp.test.ts has
-  // for pre-registered clients). Both SDKs register with `scope` set to the first challenge's scope (v2
-  // determineScope, v1 authInternal: "the resolved scope is used consistently for both DCR and the authorization
-  // request", SEP-835), here `mcp:read offline_access`; audguard's AS treats a registered `scope` as a cap (README:
-  // "A client that declares a scope may ask for no more"). So the fresh authorization the SDK starts after a 403 for
-  // write is answered error=invalid_scope: a dynamically registered SDK client can never use write.
-  it('cannot step up after a 403 for write: the registered scope caps it (known gap)', async () => {
+  // Both SDKs register with `scope` set to the first challenge's scope (v2 determineScope, v1 authInternal: "the
+  // resolved scope is used consistently for both DCR and the authorization request", SEP-835), here
+  // `mcp:read offline_access`, and register only once. The AS takes a registered `scope` as what the client asks for
+  // first, not as a cap (RFC 7591 §2 lets it replace the value; its answer lists every scope of the policy), so the
+  // fresh authorization the SDK starts after a 403 for write gets a code.
+  it('steps up to write after a 403: a registered scope is not a cap', async () => {
     const provider = new InMemoryClient(REDIRECT_URI, undefined);
-    const { client } = await authorized(stack.resource, provider);
+    const { client, transport } = await authorized(stack.resource, provider);
     const registered = stack.requests.filter((r) => r.path === '/register').at(-1);
     expect(registered?.json?.scope).toBe('mcp:read offline_access');
+    // The registration answer, as the SDK saved it: every scope of the policy.
+    const information = provider.clientInformation() as { scope?: string } | undefined;
+    expect(information?.scope?.split(' ').sort()).toEqual([
+      'mcp:admin',
+      'mcp:read',
+      'mcp:write',
+      'offline_access',
+    ]);
+    expect(provider.tokens()?.scope?.split(' ')).toEqual(['mcp:read']);
 
     await expect(client.callTool({ name: 'write', arguments: { text: 'hi' } })).rejects.toBeInstanceOf(
       UnauthorizedError,
     );
     const stepUp = provider.lastAuthorization();
     expect(provider.authorizations).toHaveLength(2);
+    expect(stepUp.searchParams.get('client_id')).toBe(provider.clientInformation()?.client_id);
     expect(stepUp.searchParams.get('scope')?.split(' ').sort()).toEqual([
       'mcp:read',
       'mcp:write',
       'offline_access',
     ]);
     const callback = await approve(stepUp);
-    expect([callback.get('error'), callback.get('code')]).toEqual(['invalid_scope', null]);
-    expect(callback.get('iss')).toBe(stack.issuer);
+    expect([callback.get('error'), callback.get('iss')]).toEqual([null, stack.issuer]);
+    await transport.finishAuth(callback);
+    expect(claimsOf(provider.tokens()?.access_token).scope).toBe('mcp:read mcp:write');
+    const written = await client.callTool({ name: 'write', arguments: { text: 'hi' } });
+    expect(written.content).toEqual([
+      { type: 'text', text: expect.stringMatching(/^Saved note \d+ by alice\.$/) },
+    ]);
     await client.close();
   });
 });

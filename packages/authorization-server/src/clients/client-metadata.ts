@@ -75,7 +75,12 @@ export function redirectUriProblem(uri: unknown, type: 'web' | 'native'): string
   if (url.username !== '' || url.password !== '') return 'a redirect URI must not carry a user name';
   if (dangerousSchemes.has(url.protocol)) return `a redirect URI must not use the ${url.protocol} scheme`;
   if (type === 'web') {
-    if (url.protocol !== 'https:') return 'a web client must use https redirect URIs';
+    if (url.protocol !== 'https:') {
+      // RFC 7591 §2: a client that omits application_type is a web client; native loopback apps must say so.
+      return url.protocol === 'http:' && isLoopbackHost(url)
+        ? 'a web client must use https redirect URIs; a loopback http redirect URI needs application_type native (RFC 8252)'
+        : 'a web client must use https redirect URIs';
+    }
     if (isLoopbackHost(url)) {
       return 'a web client must not redirect to localhost; register with application_type native (RFC 8252)';
     }

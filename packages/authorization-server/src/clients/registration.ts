@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { randomToken, sha256 } from '../crypto.js';
 import { OAuthError } from '../errors.js';
+import { OFFLINE_ACCESS } from '../scopes.js';
 import type { ServerContext } from '../server-context.js';
 import type { AuthMethod, RegistrationSettings } from '../settings.js';
 import { checkClientMetadata } from './client-metadata.js';
@@ -62,6 +63,10 @@ async function countRegistration(
  * new `client_id`, `client_id_issued_at`, for a confidential client a `client_secret` with
  * `client_secret_expires_at` (the end of the registration), and the metadata as registered. Metadata the server
  * does not use is dropped, as §2 allows. Invalid metadata is `invalid_redirect_uri` or `invalid_client_metadata`.
+ *
+ * A declared `scope` must lie within the policy but is not a cap: the client may ask for every scope of the policy,
+ * and the answer's `scope` says so (§2 lets the server replace a value). MCP clients register once, with the scope
+ * of the first challenge (MCP's scope selection, SEP-835), and must be able to step up after a 403 later.
  */
 export async function registerClient(
   ctx: ServerContext,
@@ -86,7 +91,7 @@ export async function registerClient(
     name: metadata.clientName ?? clientId,
     grantTypes: metadata.grantTypes,
     redirectUris: metadata.redirectUris,
-    scopes: metadata.scopes,
+    scopes: [...settings.scopes],
     resources: settings.resources.map((resource) => resource.id),
   };
   await ctx.records.saveRegisteredClient(clientId, stored, settings.lifetime);
@@ -103,6 +108,9 @@ export async function registerClient(
     application_type: metadata.applicationType ?? settings.defaultApplicationType,
     ...(metadata.clientName === undefined ? {} : { client_name: metadata.clientName }),
     ...(metadata.clientUri === undefined ? {} : { client_uri: metadata.clientUri }),
-    ...(metadata.scope === undefined ? {} : { scope: metadata.scope }),
+    scope: [
+      ...settings.scopes,
+      ...(metadata.grantTypes.includes('refresh_token') ? [OFFLINE_ACCESS] : []),
+    ].join(' '),
   };
 }

@@ -63,6 +63,7 @@ describe('POST /register (RFC 7591)', () => {
       response_types: ['code'],
       application_type: 'native',
       client_name: 'Desktop MCP client',
+      scope: 'read write orders:read offline_access',
     });
     expect(Math.abs(Number(res.body.client_id_issued_at) - Date.now() / 1000)).toBeLessThan(5);
   });
@@ -104,6 +105,27 @@ describe('POST /register (RFC 7591)', () => {
       aud: 'urn:invoices',
     });
     expect(res.body.refresh_token).toEqual(expect.any(String));
+  });
+
+  it('takes a declared scope as where the client starts, not as a cap: it may step up within the policy', async () => {
+    const { as } = await server();
+    const { body } = await register(as, { ...publicNative, scope: 'read offline_access' });
+    expect(body.scope).toBe('read write orders:read offline_access');
+    const { code, verifier } = await authorize(as, {
+      client_id: String(body.client_id),
+      redirect_uri: NATIVE_REDIRECT,
+      scope: 'read write',
+      resource: 'urn:invoices',
+    });
+    const res = await token(as, {
+      grant_type: 'authorization_code',
+      client_id: String(body.client_id),
+      code,
+      redirect_uri: NATIVE_REDIRECT,
+      code_verifier: verifier,
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.scope).toBe('read write');
   });
 
   it('sends errors back by redirect with iss (RFC 9207), and its consent page says it registered itself', async () => {
