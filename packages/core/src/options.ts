@@ -79,6 +79,7 @@ export type AudienceResolver = (request: AuthenticateRequest) => string | readon
 export type TokenValidator = (
   token: AccessToken<Record<string, unknown>>,
   request: AuthenticateRequest | undefined,
+  // biome-ignore lint/suspicious/noConfusingVoidType: an async function that returns nothing is a Promise<void>; undefined would refuse it
 ) => void | boolean | string | Promise<void | boolean | string>;
 
 /** Key-set fetching settings. Durations are in milliseconds. */
