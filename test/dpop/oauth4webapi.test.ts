@@ -146,7 +146,7 @@ function callApi(accessToken: string, DPoP: oauth.DPoPHandle): Promise<Response>
       [oauth.customFetch]: (input, init) => {
         const proof = new Headers(init?.headers).get('dpop');
         if (proof !== null) sentProofs.push(proof);
-        return fetch(input, init);
+        return fetch(input, init as RequestInit);
       },
     },
   );
