@@ -115,7 +115,8 @@ export interface AttemptLimits {
 
 /**
  * DPoP at the token endpoint (RFC 9449), in full; `dpop: true` is `{}`. Proofs are checked by the resource server's
- * own check (`createDpopProofCheck` of `@audguard/core/protocol`). Every default is a value of `DEFAULTS.dpop`.
+ * own check (`createDpopProofCheck` of `@audguard/core/protocol`). The defaults of `maxAge`, `clockTolerance` and
+ * `required` are values of `DEFAULTS.dpop`.
  */
 export interface DpopConfig {
   /**
