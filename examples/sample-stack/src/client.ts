@@ -19,6 +19,7 @@ interface Metadata {
   token_endpoint: string;
   revocation_endpoint: string;
   code_challenge_methods_supported?: string[];
+  dpop_signing_alg_values_supported?: string[];
 }
 
 export class OAuthClient {
@@ -34,9 +35,10 @@ export class OAuthClient {
     return new OAuthClient(metadata);
   }
 
+  /** `dpopProof`: a DPoP proof for `POST <token_endpoint>`, for a token bound to its key (RFC 9449 §5). */
   clientCredentials(
     client: { clientId: string; clientSecret: string },
-    params: { scope: string; resource?: string },
+    params: { scope: string; resource?: string; dpopProof?: string },
   ) {
     return this.token(
       {
@@ -45,6 +47,7 @@ export class OAuthClient {
         ...(params.resource ? { resource: params.resource } : {}),
       },
       basic(client.clientId, client.clientSecret),
+      params.dpopProof,
     );
   }
 
@@ -111,12 +114,17 @@ export class OAuthClient {
     return response.status;
   }
 
-  private async token(params: Record<string, string>, authorization?: string): Promise<TokenResult> {
+  private async token(
+    params: Record<string, string>,
+    authorization?: string,
+    dpopProof?: string,
+  ): Promise<TokenResult> {
     const response = await fetch(this.metadata.token_endpoint, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         ...(authorization ? { authorization } : {}),
+        ...(dpopProof ? { dpop: dpopProof } : {}),
       },
       body: new URLSearchParams(params),
     });
@@ -125,8 +133,17 @@ export class OAuthClient {
 }
 
 /** Calls an API with a bearer token. */
-export async function callApi(url: string, token: string, method = 'GET'): Promise<ApiResult> {
-  const response = await fetch(url, { method, headers: { authorization: `Bearer ${token}` } });
+export function callApi(url: string, token: string, method = 'GET'): Promise<ApiResult> {
+  return callApiWith(url, { authorization: `Bearer ${token}` }, method);
+}
+
+/** Calls an API with these headers (a DPoP-bound token: `Authorization: DPoP …` and a `DPoP` proof). */
+export async function callApiWith(
+  url: string,
+  headers: Record<string, string>,
+  method = 'GET',
+): Promise<ApiResult> {
+  const response = await fetch(url, { method, headers });
   const text = await response.text();
   let body: Record<string, unknown> = {};
   try {

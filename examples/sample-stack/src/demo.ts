@@ -1,6 +1,6 @@
 // `pnpm demo`: start the stack, run the walkthrough, print what happened, exit 0 only if every expectation held.
 import { redisFromEnv } from './redis.js';
-import { APIS, type Api, label, portsFromEnv, startStack } from './stack.js';
+import { APIS, type Api, DPOP_API, label, portsFromEnv, startStack } from './stack.js';
 import { type Check, type MatrixCell, runWalkthrough } from './walkthrough.js';
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -28,6 +28,9 @@ async function main(): Promise<number> {
         `  ${`${label(api)} (${FRAMEWORK[api]})`.padEnd(24)} ${stack.urls[api]}   ${dim(`audience policy: ${POLICY[api]}`)}`,
       );
     }
+    console.log(
+      `  ${`${label(DPOP_API)} (Express)`.padEnd(24)} ${stack.urls[DPOP_API]}   ${dim('DPoP-bound tokens only')}`,
+    );
     let n = 0;
     const result = await runWalkthrough(stack, {
       step: (title) => console.log(`\n${bold(`${++n}. ${title}`)}`),

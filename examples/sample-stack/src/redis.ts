@@ -2,7 +2,8 @@
 // key store), so the instances share nothing but Redis — as they would in separate processes or machines.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KeyStore, Store } from '@audguard/authorization-server';
-import { createRedisKeyStore, createRedisStore } from '@audguard/redis';
+import type { ReplayCache } from '@audguard/core';
+import { createRedisKeyStore, createRedisReplayCache, createRedisStore } from '@audguard/redis';
 
 export interface StackRedisOptions {
   /** `redis://…` */
@@ -20,10 +21,10 @@ export interface RedisState {
   /** Whether the encryption key was made for this run. */
   readonly ephemeralKey: boolean;
   /**
-   * A store and a key store on new connections, for one instance, and the login-form secret every instance shares
-   * (a form one instance renders is posted to whichever the front picks).
+   * A store, a key store and a DPoP replay cache on new connections, for one instance, and the login-form secret
+   * every instance shares (a form one instance renders is posted to whichever the front picks).
    */
-  instance(): { store: Store; keyStore: KeyStore; interactionSecret: Uint8Array };
+  instance(): { store: Store; keyStore: KeyStore; replayCache: ReplayCache; interactionSecret: Uint8Array };
   /** Closes every connection handed out. */
   close(): Promise<void>;
 }
@@ -40,8 +41,9 @@ export function redisState(options: StackRedisOptions): RedisState {
     instance() {
       const store = createRedisStore({ url: options.url, prefix });
       const keyStore = createRedisKeyStore({ url: options.url, prefix, encryptionKey });
-      open.push(store, keyStore);
-      return { store, keyStore, interactionSecret };
+      const replayCache = createRedisReplayCache({ url: options.url, prefix });
+      open.push(store, keyStore, replayCache);
+      return { store, keyStore, replayCache, interactionSecret };
     },
     async close() {
       await Promise.all(open.splice(0).map((connection) => connection.close()));

@@ -1,7 +1,7 @@
 // `pnpm stack`: the same services as the demo, kept running so you can call them with curl (see the README).
 // With AUDGUARD_REDIS_URL, two authorization-server instances on that Redis answer behind the one issuer URL.
 import { redisFromEnv } from './redis.js';
-import { APIS, label, portsFromEnv, startStack } from './stack.js';
+import { APIS, DPOP_API, label, portsFromEnv, startStack } from './stack.js';
 
 const redis = redisFromEnv();
 const stack = await startStack({ ports: portsFromEnv(), ...(redis === undefined ? {} : { redis }) }).catch(
@@ -12,7 +12,7 @@ const stack = await startStack({ ports: portsFromEnv(), ...(redis === undefined 
 );
 console.log('audguard sample stack is running (Ctrl+C to stop):');
 console.log(`  ${label('as').padEnd(22)} ${stack.urls.as}`);
-for (const api of APIS) console.log(`  ${label(api).padEnd(22)} ${stack.urls[api]}`);
+for (const api of [...APIS, DPOP_API]) console.log(`  ${label(api).padEnd(22)} ${stack.urls[api]}`);
 if (stack.redis !== undefined) {
   console.log(`\nTwo authorization-server instances on ${redis?.url}, behind ${stack.urls.as} (round robin: each answer
 names its instance in X-Audguard-Instance). State and signing keys live in Redis under ${stack.redis.prefix}`);

@@ -11,12 +11,16 @@ import { getRequestListener } from '@hono/node-server';
 import { inventoryApi } from './apis/inventory.js';
 import { invoicesApi } from './apis/invoices.js';
 import { ordersApi } from './apis/orders.js';
+import { shipmentsApi } from './apis/shipments.js';
 import { type RedisState, redisState, type StackRedisOptions } from './redis.js';
 import { roundRobin } from './round-robin.js';
 
-export type Service = 'as' | 'orders' | 'invoices' | 'inventory';
-export type Api = Exclude<Service, 'as'>;
+export type Service = 'as' | 'orders' | 'invoices' | 'inventory' | 'shipments';
+/** The APIs of bearer tokens (and the cross-audience matrix). */
+export type Api = Exclude<Service, 'as' | 'shipments'>;
 export const APIS: readonly Api[] = ['orders', 'invoices', 'inventory'];
+/** The API that requires DPoP-bound tokens (RFC 9449). */
+export const DPOP_API = 'shipments' as const;
 
 /** Clients registered at the authorization server. */
 export const CLIENTS = {
@@ -27,7 +31,7 @@ export const CLIENTS = {
 } as const;
 
 export interface StackOptions {
-  /** Ports for the authorization server and the three APIs; 0 picks free ones. Default 4000–4003. */
+  /** Ports for the authorization server and the four APIs; 0 picks free ones. Default 4000–4004. */
   ports?: Partial<Record<Service, number>>;
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string;
@@ -57,6 +61,7 @@ export const DEFAULT_PORTS: Record<Service, number> = {
   orders: 4001,
   invoices: 4002,
   inventory: 4003,
+  shipments: 4004,
 };
 
 const SCOPES: Record<Api, string[]> = {
@@ -75,7 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const servers = {} as Record<Service, Server>;
   const urls = {} as Record<Service, string>;
   try {
-    for (const service of ['as', ...APIS] as const) {
+    for (const service of ['as', ...APIS, DPOP_API] as const) {
       servers[service] = await bind(service, ports[service], host);
       urls[service] = `http://${host}:${(servers[service].address() as AddressInfo).port}`;
     }
@@ -92,13 +97,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       { id: urls.orders, name: 'Orders API', scopes: SCOPES.orders },
       { id: urls.invoices, name: 'Invoices API', scopes: SCOPES.invoices },
       { id: urls.inventory, name: 'Inventory API', scopes: SCOPES.inventory, requireResourceIndicator: true },
+      {
+        id: urls.shipments,
+        name: 'Shipments API',
+        scopes: ['shipments:read'],
+        requireResourceIndicator: true,
+      },
     ],
     clients: [
       {
         ...CLIENTS.service,
         name: 'Reporting job',
         grantTypes: ['client_credentials'],
-        scopes: ['orders:read', 'invoices:read', 'inventory:read', 'audit:read'],
+        scopes: ['orders:read', 'invoices:read', 'inventory:read', 'audit:read', 'shipments:read'],
       },
       {
         clientId: CLIENTS.webApp.clientId,
@@ -111,6 +122,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     users: [{ username: 'alice', password: 'alice-password', subject: 'alice' }],
     autoApprove: 'alice', // a demo: no login page in the way
     accessTokenLifetime: options.accessTokenLifetime ?? 300,
+    // DPoP at /token: a request with a proof gets a token bound to its key (the shipments API requires one).
+    dpop: true,
   };
   const redis = options.redis === undefined ? undefined : redisState(options.redis);
   let instances: AuthorizationServer[];
@@ -118,7 +131,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     instances =
       redis === undefined
         ? [await createAuthorizationServer(config)]
-        : await Promise.all([1, 2].map(() => createAuthorizationServer({ ...config, ...redis.instance() })));
+        : await Promise.all(
+            [1, 2].map(() => {
+              // The instances share the DPoP replay cache too: a proof used at one is refused by the other.
+              const { replayCache, ...shared } = redis.instance();
+              return createAuthorizationServer({ ...config, ...shared, dpop: { replayCache } });
+            }),
+          );
   } catch (error) {
     await Promise.all([...Object.values(servers).map(close), redis?.close()]);
     throw error;
@@ -138,6 +157,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     'request',
     inventoryApi({ issuer, resource: urls.inventory, audiencePolicy: 'any' }).callback(),
   );
+  servers.shipments.on('request', shipmentsApi({ issuer, resource: urls.shipments, audiencePolicy: 'any' }));
 
   return {
     urls,
@@ -162,7 +182,7 @@ async function bind(service: Service, port: number, host: string): Promise<Serve
     if (code === 'EADDRINUSE') {
       throw new Error(
         `Port ${port} on ${host} is already in use, so the ${label(service)} cannot start. ` +
-          'Stop what is using it, or pick other ports with AUDGUARD_PORT_BASE=5000 (uses 5000–5003).',
+          'Stop what is using it, or pick other ports with AUDGUARD_PORT_BASE=5000 (uses 5000–5004).',
       );
     }
     throw error;
@@ -181,13 +201,13 @@ export function label(service: Service): string {
   return service === 'as' ? 'authorization server' : `${service} API`;
 }
 
-/** Ports from AUDGUARD_PORT_BASE (base, base+1, base+2, base+3), else the defaults. */
+/** Ports from AUDGUARD_PORT_BASE (base … base+4), else the defaults. */
 export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<Service, number> {
   const base = env.AUDGUARD_PORT_BASE;
   if (base === undefined) return DEFAULT_PORTS;
   const n = Number(base);
-  if (!Number.isInteger(n) || n < 1 || n > 65532) {
-    throw new Error(`AUDGUARD_PORT_BASE must be a port number (1–65532); got ${JSON.stringify(base)}.`);
+  if (!Number.isInteger(n) || n < 1 || n > 65531) {
+    throw new Error(`AUDGUARD_PORT_BASE must be a port number (1–65531); got ${JSON.stringify(base)}.`);
   }
-  return { as: n, orders: n + 1, invoices: n + 2, inventory: n + 3 };
+  return { as: n, orders: n + 1, invoices: n + 2, inventory: n + 3, shipments: n + 4 };
 }

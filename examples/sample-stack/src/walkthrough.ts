@@ -3,6 +3,7 @@
 
 import { audienceOf, callApi, OAuthClient } from './client.js';
 import { APIS, type Api, CLIENTS, type Stack } from './stack.js';
+import { dpopWalkthrough } from './walkthrough-dpop.js';
 
 export interface Check {
   step: string;
@@ -236,6 +237,9 @@ export async function runWalkthrough(stack: Stack, reporter: Reporter): Promise<
     forgedCall.status === 401,
     `${forgedCall.status}`,
   );
+
+  begin("DPoP (RFC 9449): a sender-constrained token at the shipments API (dpop: 'required')");
+  await dpopWalkthrough(stack, client, expect);
 
   return { checks, matrix };
 }

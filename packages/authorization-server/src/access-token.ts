@@ -8,6 +8,8 @@ export interface AccessTokenRequest {
   clientId: string;
   audience: readonly string[];
   scopes: readonly string[];
+  /** The DPoP key's RFC 7638 thumbprint the token is bound to (`cnf.jkt`, RFC 9449 §6.1); none for a Bearer token. */
+  jkt?: string | undefined;
 }
 
 /** A signed access token and its id and expiry. */
@@ -21,7 +23,7 @@ export interface IssuedAccessToken {
 
 /**
  * Signs an RFC 9068 access token (`typ: at+jwt`) with the current key: `iss sub aud exp iat jti client_id scope`,
- * `aud` a string when there is one audience and an array otherwise.
+ * `aud` a string when there is one audience and an array otherwise; plus `cnf: { jkt }` when DPoP-bound.
  */
 export async function issueAccessToken(
   ctx: ServerContext,
@@ -34,7 +36,12 @@ export async function issueAccessToken(
   const jti = randomToken(16);
   const [single] = request.audience;
   const aud = request.audience.length === 1 && single !== undefined ? single : [...request.audience];
-  const token = await new SignJWT({ client_id: request.clientId, scope: request.scopes.join(' ') })
+  const claims = {
+    client_id: request.clientId,
+    scope: request.scopes.join(' '),
+    ...(request.jkt === undefined ? {} : { cnf: { jkt: request.jkt } }),
+  };
+  const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: key.alg, typ: 'at+jwt', kid: key.kid })
     .setIssuer(issuerOf(ctx))
     .setSubject(request.subject)

@@ -60,6 +60,7 @@ export async function approve(
       redirectUri: interaction.redirectUri,
       redirectUriSent: interaction.redirectUriSent,
       codeChallenge: interaction.codeChallenge,
+      ...(interaction.dpopJkt === undefined ? {} : { dpopJkt: interaction.dpopJkt }),
     },
     ctx.settings.authorizationCodeLifetime,
   );

@@ -1,3 +1,4 @@
+import type { JwsAlgorithm, ReplayCache } from '@audguard/core';
 import type { ClientIdMetadataDocumentOptions, ClientRegistrationOptions } from './client-options.js';
 import type { KeyStore } from './key-store.js';
 import type { Store } from './store.js';
@@ -113,6 +114,41 @@ export interface AttemptLimits {
 }
 
 /**
+ * DPoP at the token endpoint (RFC 9449), in full; `dpop: true` is `{}`. Proofs are checked by the resource server's
+ * own check (`createDpopProofCheck` of `@audguard/core/protocol`). The defaults of `maxAge`, `clockTolerance` and
+ * `required` are values of `DEFAULTS.dpop`.
+ */
+export interface DpopConfig {
+  /**
+   * The algorithms accepted for proofs, advertised as `dpop_signing_alg_values_supported`. Asymmetric only.
+   * Default: every asymmetric algorithm `@audguard/core` supports (`ASYMMETRIC_ALGORITHMS`).
+   */
+  algorithms?: readonly JwsAlgorithm[];
+  /** Seconds a proof is accepted after its `iat`. Default is 60. */
+  maxAge?: number;
+  /** Seconds a proof's `iat` may lie in the future (also added to `maxAge`). Default is 5. */
+  clockTolerance?: number;
+  /**
+   * Where each proof's `jti` is recorded, atomically, until the proof expires, so a proof is accepted once. Several
+   * instances behind one issuer must share one, e.g. `createRedisReplayCache` from `@audguard/redis`. Default: a new
+   * `MemoryReplayCache` per server (one process).
+   */
+  replayCache?: ReplayCache;
+  /**
+   * Server nonces (RFC 9449 §8): a token request's proof must carry a recent nonce, else 400 `use_dpop_nonce` with
+   * the nonce in `DPoP-Nonce`; every token response also carries the current one. Stateless (an HMAC of the time
+   * step under `secret`, at least 32 bytes): instances sharing the secret agree with no shared state. A nonce lives
+   * one to two `stepSeconds` (default 60). Default: none.
+   */
+  nonce?: { secret: string | Uint8Array; stepSeconds?: number };
+  /**
+   * Refuse token requests without a DPoP proof (400 `invalid_dpop_proof`): every token this server issues is then
+   * DPoP-bound. Default is `false`: a request without a proof gets a Bearer token, as without `dpop`.
+   */
+  required?: boolean;
+}
+
+/**
  * Configuration of {@link createAuthorizationServer}. It is checked once, at start; a mistake throws a
  * {@link ConfigurationError} naming the field, and an unknown option name (here or in a nested entry) is refused,
  * naming the closest known one. The defaults below are the values of {@link DEFAULTS}.
@@ -196,6 +232,13 @@ export interface AuthorizationServerConfig {
    * keys live and die with the process.
    */
   keyStore?: KeyStore;
+  /**
+   * DPoP (RFC 9449) at `/token`: a request with a valid `DPoP` proof gets an access token bound to the proof's key
+   * (`cnf.jkt`, `token_type: "DPoP"`); `dpop_jkt` at `/authorize` binds the code to a key; a public client's
+   * refresh tokens are bound to its key. `true` uses every default of {@link DpopConfig}; advertised as
+   * `dpop_signing_alg_values_supported`. Default is `false`: the `DPoP` header is ignored and tokens are Bearer.
+   */
+  dpop?: boolean | DpopConfig;
   /** The clock, in milliseconds since the epoch (tests can move time). Default is `Date.now`. */
   now?: () => number;
 }

@@ -6,7 +6,7 @@ import type { AuthorizationServerConfig, SigningAlgorithm, UserConfig } from './
  *
  * Fields without a value here: `issuer` (none: set by the first `listen()`), `store` (a new `MemoryStore` per server,
  * on the server's clock), `keyStore` (a new `MemoryKeyStore` per server), `interactionSecret` (32 random bytes per
- * server), `now` (`Date.now`), and `clients` (none). `clientIdMetadataDocuments` and `clientRegistration` are off
+ * server), `now` (`Date.now`), and `clients` (none). `clientIdMetadataDocuments`, `clientRegistration` and `dpop` are off
  * (`false`); the values below are what `true` (or an options object leaving a field out) means.
  */
 export const DEFAULTS = Object.freeze({
@@ -63,4 +63,10 @@ export const DEFAULTS = Object.freeze({
     windowSeconds: 3600,
     defaultApplicationType: 'web' as 'web' | 'native',
   }),
+  /**
+   * DPoP, when turned on: proofs accepted for 60 seconds after their `iat`, with 5 seconds of clock skew; a token
+   * request without a proof still gets a Bearer token. `algorithms` left out means every asymmetric algorithm of
+   * `@audguard/core`; no server nonces unless `nonce` is set (then 60-second steps).
+   */
+  dpop: Object.freeze({ maxAge: 60, clockTolerance: 5, required: false }),
 });

@@ -19,7 +19,7 @@ export class ConfigurationError extends TypeError {
 
 /**
  * The error codes this server answers with (RFC 6749 §4.1.2.1 and §5.2, RFC 8707 §2, RFC 7009 §2.2.1, RFC 7591
- * §3.2.2).
+ * §3.2.2, RFC 9449 §5 and §8).
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -34,6 +34,8 @@ export type OAuthErrorCode =
   | 'access_denied'
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
   | 'server_error'
   | 'temporarily_unavailable';
 
@@ -50,6 +52,8 @@ const defaultStatus: Record<OAuthErrorCode, number> = {
   access_denied: 400,
   invalid_redirect_uri: 400,
   invalid_client_metadata: 400,
+  invalid_dpop_proof: 400,
+  use_dpop_nonce: 400,
   server_error: 500,
   temporarily_unavailable: 503,
 };
@@ -76,6 +80,19 @@ export class OAuthError extends Error {
     this.status = status;
     this.description = description.replace(unsafeDescription, '');
     this.retryAfter = retryAfter;
+  }
+}
+
+/**
+ * RFC 9449 §8: the token request's DPoP proof lacks the current server nonce; `nonce` goes out as `DPoP-Nonce`.
+ * @internal
+ */
+export class UseDpopNonceError extends OAuthError {
+  readonly nonce: string;
+  constructor(description: string, nonce: string) {
+    super('use_dpop_nonce', description);
+    this.name = 'UseDpopNonceError';
+    this.nonce = nonce;
   }
 }
 

@@ -7,6 +7,7 @@ export type {
   AttemptLimits,
   AuthorizationServerConfig,
   ClientConfig,
+  DpopConfig,
   GrantType,
   ResourceConfig,
   SigningAlgorithm,

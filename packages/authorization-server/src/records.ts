@@ -12,6 +12,8 @@ export interface InteractionRecord {
   offline: boolean;
   resources: string[];
   codeChallenge: string;
+  /** The `dpop_jkt` of the request (RFC 9449 §10), with DPoP on: the code will be bound to that key. */
+  dpopJkt?: string | undefined;
 }
 
 /** An issued, unredeemed authorization code. @internal */
@@ -21,6 +23,8 @@ export interface CodeRecord {
   redirectUri: string;
   redirectUriSent: boolean;
   codeChallenge: string | undefined;
+  /** The DPoP key the code is bound to (`dpop_jkt`, RFC 9449 §10): redemption needs a proof from it. */
+  dpopJkt?: string | undefined;
 }
 
 /** What a user consented to, and what was issued from it (the token family). @internal */
@@ -42,6 +46,11 @@ export interface GrantRecord {
 export interface RefreshTokenRecord {
   grantId: string;
   clientId: string;
+  /**
+   * The DPoP key (RFC 7638 thumbprint) the token is bound to: set for a public client that got it with a DPoP proof
+   * (RFC 9449 §5); every refresh then needs a proof from that key. Never set for a confidential client.
+   */
+  jkt?: string | undefined;
 }
 
 /** A code or refresh token that was used: for which grant, and when the use that won had issued its tokens (ms). */

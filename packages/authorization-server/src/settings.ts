@@ -6,6 +6,7 @@ import type { PasswordHash } from './passwords.js';
 import { OFFLINE_ACCESS } from './scopes.js';
 import { checkAttemptLimits } from './settings/attempt-limits.js';
 import { checkClients, GRANT_TYPES } from './settings/clients.js';
+import { checkDpop, type DpopSettings } from './settings/dpop.js';
 import { lifetime, MIN_SECRET_BYTES, optionNames, refuseUnknown, secretKey } from './settings/fields.js';
 import { checkResources } from './settings/resources.js';
 import {
@@ -123,6 +124,8 @@ export interface Settings {
   readonly store: Store;
   /** The configured key store, its failures turned into 503s. */
   readonly keyStore: KeyStore;
+  /** DPoP at the token endpoint, when turned on. */
+  readonly dpop: DpopSettings | undefined;
   readonly now: () => number;
   /** Every scope offered, `offline_access` last when some client may refresh. */
   readonly scopesSupported: readonly string[];
@@ -185,6 +188,7 @@ const CONFIG_OPTIONS = optionNames<AuthorizationServerConfig>({
   signingAlgorithm: true,
   store: true,
   keyStore: true,
+  dpop: true,
   now: true,
 });
 
@@ -261,6 +265,7 @@ export function resolveSettings(config: AuthorizationServerConfig): Settings {
     signingAlgorithm,
     store,
     keyStore,
+    dpop: checkDpop(config.dpop, now),
     now,
     scopesSupported,
     grantTypesSupported: GRANT_TYPES.filter((grant) => grants.has(grant)),

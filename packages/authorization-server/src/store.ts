@@ -6,11 +6,12 @@
  * Keys the server writes (values JSON; `<hash>` is base64url SHA-256, so no secret is ever a key):
  * - `interaction:<id>` — how often the login forms of pending request `<id>` were posted (a counter, written on the
  *   first post, never by `GET /authorize`: pending requests travel in their signed forms);
- * - `code:<hash>` — an unredeemed authorization code; `code-used:<hash>` — its grant id and when it was redeemed,
+ * - `code:<hash>` — an unredeemed authorization code (with its `dpop_jkt` key, if bound); `code-used:<hash>` — its grant id and when it was redeemed,
  *   so a replay is recognised;
  * - `grant:<id>` — what the user consented to and the token family issued from it; `grant-revoked:<id>` — the
  *   tombstone of a revoked grant, so a request issuing from it at that moment cannot bring it back;
- * - `rt:<hash>` — the live refresh token of a grant; `rt-used:<hash>` — a rotated one and when it was rotated, so
+ * - `rt:<hash>` — the live refresh token of a grant (with the DPoP key a public client's token is bound to);
+ *   `rt-used:<hash>` — a rotated one and when it was rotated, so
  *   its reuse is recognised;
  * - `revoked:<jti>` — a revoked access token, until it expires, so a resource server sharing the store may check it;
  * - `attempts:sign-in:user:<hash>:<window>`, `attempts:sign-in:client:<client_id>:<window>` and the matching

@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../src/store.js';
+import { dpopKey, dpopToken, proof } from './dpop.js';
 import { authorize, CALLBACK, create, openLoginPage, postLoginForm, token, verify } from './helpers.js';
 
 /** A store under test, and how to let time pass for it. */
@@ -234,6 +235,33 @@ export function describeStoreContract(name: string, make: () => StoreHarness | P
           const { payload } = await verify(as, access);
           expect(await store.get(`revoked:${payload.jti}`)).toBeDefined();
         }
+      });
+
+      it('carries DPoP bindings between servers: a dpop_jkt code and a public client’s bound refresh token', async () => {
+        const { store } = await harness();
+        const [a, b] = [await create({ store, dpop: true }), await create({ store, dpop: true })];
+        const [key, other] = [await dpopKey(), await dpopKey()];
+        const htu = `${a.issuer}/token`;
+        const { code, verifier } = await authorize(a, {
+          client_id: 'spa',
+          scope: 'read offline_access',
+          dpop_jkt: key.jkt,
+        });
+        const params = { grant_type: 'authorization_code', client_id: 'spa', code, redirect_uri: CALLBACK };
+        const redeem = (proofs: string[]) => dpopToken(b, { ...params, code_verifier: verifier }, proofs);
+        expect((await redeem([await proof(other, { htu })])).body.error).toBe('invalid_dpop_proof');
+        const redeemed = await redeem([await proof(key, { htu })]);
+        expect([redeemed.status, redeemed.body.token_type]).toEqual([200, 'DPoP']);
+        const refreshWith = (as: typeof a, signer: typeof key) =>
+          proof(signer, { htu }).then((p) =>
+            dpopToken(
+              as,
+              { grant_type: 'refresh_token', client_id: 'spa', refresh_token: redeemed.body.refresh_token },
+              [p],
+            ),
+          );
+        expect((await refreshWith(a, other)).body.error).toBe('invalid_dpop_proof');
+        expect((await refreshWith(a, key)).status).toBe(200);
       });
     });
   });

@@ -223,6 +223,7 @@ const ISSUER_OPTIONS = Object.keys({
   signingAlgorithm: true,
   store: true,
   keyStore: true,
+  dpop: true,
   now: true,
 } satisfies Record<keyof TestIssuerOptions, true>);
 

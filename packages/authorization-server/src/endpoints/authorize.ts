@@ -3,6 +3,7 @@ import { bindBrowser } from '../browser-binding.js';
 import { findClient } from '../clients/lookup.js';
 import { UntrustedClientError } from '../clients/metadata-document.js';
 import { badAuthorizationRequest, showConsentPage } from '../consent-page.js';
+import { isThumbprint } from '../dpop.js';
 import { OAuthError } from '../errors.js';
 import { Params } from '../http/params.js';
 import { redirectResponse } from '../http/responses.js';
@@ -74,6 +75,13 @@ function checkRequest(
     client.grantTypes.has('refresh_token'),
   );
   const { resources, scopes } = authorizationResources(params, requested.scopes, client, ctx.settings);
+  const dpopJkt = ctx.settings.dpop === undefined ? undefined : params.get('dpop_jkt');
+  if (dpopJkt !== undefined && !isThumbprint(dpopJkt)) {
+    throw new OAuthError(
+      'invalid_request',
+      'dpop_jkt must be a JWK SHA-256 thumbprint (43 base64url characters).',
+    );
+  }
   return {
     clientId: client.clientId,
     redirectUri: target.redirectUri,
@@ -83,6 +91,7 @@ function checkRequest(
     offline: requested.offline,
     resources: resources.map((resource) => resource.id),
     codeChallenge,
+    ...(dpopJkt === undefined ? {} : { dpopJkt }),
   };
 }
 

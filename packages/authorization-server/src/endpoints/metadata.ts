@@ -15,7 +15,8 @@ export function metadataPath(issuer: string | undefined): string {
 /**
  * `GET /.well-known/oauth-authorization-server[/path]` (RFC 8414 §3), with RFC 9207's
  * `authorization_response_iss_parameter_supported`, and when turned on `client_id_metadata_document_supported`
- * (with `private_key_jwt` and its algorithms) and `registration_endpoint` (RFC 7591).
+ * (with `private_key_jwt` and its algorithms), `registration_endpoint` (RFC 7591) and
+ * `dpop_signing_alg_values_supported` (RFC 9449 §5.1).
  */
 export function metadataEndpoint(ctx: ServerContext): Response {
   const { settings } = ctx;
@@ -51,6 +52,9 @@ export function metadataEndpoint(ctx: ServerContext): Response {
     scopes_supported: settings.scopesSupported,
     authorization_response_iss_parameter_supported: true,
     ...(documents ? { client_id_metadata_document_supported: true } : {}),
+    ...(settings.dpop === undefined
+      ? {}
+      : { dpop_signing_alg_values_supported: settings.dpop.proofs.algorithms }),
   };
   return new Response(JSON.stringify(document), {
     headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'public, max-age=300' },

@@ -1,4 +1,5 @@
 import { authenticateClient } from '../client-auth.js';
+import { currentNonce, tokenRequestKey } from '../dpop.js';
 import { OAuthError } from '../errors.js';
 import { authorizationCode } from '../grants/authorization-code.js';
 import { clientCredentials } from '../grants/client-credentials.js';
@@ -14,7 +15,7 @@ const grants: ReadonlyMap<string, Grant> = new Map(
 
 /**
  * `POST /token` (RFC 6749 §3.2): form body only, no repeated parameters except `resource`, client authenticated,
- * then the grant type's handler. Errors are thrown as {@link OAuthError} and rendered by the server's error handler.
+ * then the request's DPoP proof when DPoP is on (RFC 9449 §5), then the grant type's handler. Errors are thrown as {@link OAuthError} and rendered by the server's error handler.
  */
 export async function tokenEndpoint(ctx: ServerContext, request: Request): Promise<Response> {
   // Taken first: a replay is told from a lost race by whether the request came in before the winner had issued.
@@ -31,5 +32,9 @@ export async function tokenEndpoint(ctx: ServerContext, request: Request): Promi
   if (!client.grantTypes.has(grant.grantType)) {
     throw new OAuthError('unauthorized_client', 'The client may not use this grant type.');
   }
-  return jsonResponse(await grant.handler(ctx, client, params, receivedAt));
+  // After the request's own checks, before the grant: a code or refresh token is never spent on a bad proof.
+  const proofKey = await tokenRequestKey(ctx, request);
+  const body = await grant.handler(ctx, client, params, receivedAt, proofKey);
+  const nonce = await currentNonce(ctx);
+  return jsonResponse(body, 200, nonce === undefined ? {} : { 'DPoP-Nonce': nonce });
 }

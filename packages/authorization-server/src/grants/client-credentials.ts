@@ -5,11 +5,12 @@ import type { Grant } from './types.js';
 
 /**
  * `client_credentials` (RFC 6749 §4.4): a token for the client itself (`sub` = `client_id`). No `scope` means the
- * client's allowed scopes; the audience and scope follow the resource rules of {@link selectAudience}.
+ * client's allowed scopes; the audience and scope follow the resource rules of {@link selectAudience}. With a DPoP
+ * proof the token is bound to its key.
  */
 export const clientCredentials: Grant = {
   grantType: 'client_credentials',
-  async handler(ctx, client, params) {
+  async handler(ctx, client, params, _receivedAt, proofKey) {
     const requested = checkRequestedScopes(parseScope(params.get('scope')), client.scopes, false);
     const target = tokenTarget(params, client, ctx.settings);
     const { audience, scopes } = selectAudience(requested.scopes, target, client.resources);
@@ -18,10 +19,11 @@ export const clientCredentials: Grant = {
       clientId: client.clientId,
       audience,
       scopes,
+      jkt: proofKey,
     });
     return {
       access_token: access.token,
-      token_type: 'Bearer',
+      token_type: proofKey === undefined ? 'Bearer' : 'DPoP',
       expires_in: access.expiresIn,
       scope: scopes.join(' '),
     };

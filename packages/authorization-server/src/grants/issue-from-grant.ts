@@ -1,5 +1,6 @@
 import { issueAccessToken } from '../access-token.js';
 import { randomToken, sha256 } from '../crypto.js';
+import { refreshTokenKey } from '../dpop.js';
 import { OAuthError } from '../errors.js';
 import type { GrantRecord } from '../records.js';
 import type { ServerContext } from '../server-context.js';
@@ -25,7 +26,8 @@ export async function refuseReplay(ctx: ServerContext, grantId: string, descript
 
 /**
  * Issues an access token from a user grant, plus a new refresh token when the grant is `offline_access` and the
- * client may refresh; both are recorded in the grant's token family.
+ * client may refresh; both are recorded in the grant's token family. With a DPoP proof (`proofKey`) the access token
+ * is bound to its key, and so is a public client's refresh token (RFC 9449 §5), in its stored record.
  */
 export async function issueFromGrant(
   ctx: ServerContext,
@@ -33,26 +35,29 @@ export async function issueFromGrant(
   grantId: string,
   grant: GrantRecord,
   audience: { audience: string[]; scopes: string[] },
+  proofKey: string | undefined,
 ): Promise<TokenResponseBody> {
   const access = await issueAccessToken(ctx, {
     subject: grant.subject,
     clientId: client.clientId,
     audience: audience.audience,
     scopes: audience.scopes,
+    jkt: proofKey,
   });
   grant.accessTokens.push({ jti: access.jti, exp: access.exp });
   const body: TokenResponseBody = {
     access_token: access.token,
-    token_type: 'Bearer',
+    token_type: proofKey === undefined ? 'Bearer' : 'DPoP',
     expires_in: access.expiresIn,
     scope: audience.scopes.join(' '),
   };
   if (grant.offline && client.grantTypes.has('refresh_token')) {
     const refreshToken = randomToken(32);
     const hash = await sha256(refreshToken);
+    const jkt = refreshTokenKey(client, proofKey);
     await ctx.records.saveRefreshToken(
       hash,
-      { grantId, clientId: client.clientId },
+      { grantId, clientId: client.clientId, ...(jkt === undefined ? {} : { jkt }) },
       ctx.settings.refreshTokenLifetime,
     );
     grant.refreshTokenHash = hash;

@@ -1,4 +1,5 @@
 import { sha256 } from '../crypto.js';
+import { requireBoundKey } from '../dpop.js';
 import { OAuthError } from '../errors.js';
 import { isReplay } from '../records.js';
 import { grantAudience } from '../resource-indicators.js';
@@ -12,11 +13,12 @@ const reused = 'The refresh token was already used; its token family is revoked.
  * `refresh_token` (RFC 6749 §6): bound to its client, rotated on every use. Of concurrent refreshes with one
  * token exactly one wins; the others — every request received before the winner had issued — are `invalid_grant`.
  * A rotated token used after that is `invalid_grant` and revokes the whole family (RFC 9700 §4.14.2). `scope` may narrow the consented scope and
- * `resource` may name any one of the grant's resources, never another.
+ * `resource` may name any one of the grant's resources, never another. A refresh token bound to a DPoP key (a public
+ * client's, RFC 9449 §5) needs a proof from that key.
  */
 export const refreshToken: Grant = {
   grantType: 'refresh_token',
-  async handler(ctx, client, params, receivedAt) {
+  async handler(ctx, client, params, receivedAt, proofKey) {
     const token = params.get('refresh_token');
     if (token === undefined)
       throw new OAuthError('invalid_request', 'The refresh_token parameter is missing.');
@@ -31,6 +33,8 @@ export const refreshToken: Grant = {
     if (record.clientId !== client.clientId) {
       throw new OAuthError('invalid_grant', 'The refresh token was issued to another client.');
     }
+    // RFC 9449 §5: a public client's refresh token issued with a DPoP proof needs a proof from the same key.
+    requireBoundKey(record.jkt, proofKey, 'refresh token');
     const grant = await ctx.records.getGrant(record.grantId);
     if (grant === undefined)
       throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
@@ -47,7 +51,7 @@ export const refreshToken: Grant = {
     if (!(await ctx.records.takeRefreshToken(hash))) {
       throw new OAuthError('invalid_grant', 'The refresh token was already used.');
     }
-    const body = await issueFromGrant(ctx, client, record.grantId, grant, audience);
+    const body = await issueFromGrant(ctx, client, record.grantId, grant, audience, proofKey);
     await ctx.records.markRefreshTokenUsed(hash, record, ctx.settings.refreshTokenLifetime);
     return body;
   },

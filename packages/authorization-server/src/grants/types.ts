@@ -6,7 +6,8 @@ import type { Client } from '../settings.js';
 /** The body of a successful token response (RFC 6749 §5.1). */
 export interface TokenResponseBody {
   access_token: string;
-  token_type: 'Bearer';
+  /** `DPoP` when the access token is bound to the request's DPoP key (RFC 9449 §5). */
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   /** The effective scope, always returned (RFC 8707 §2.2). */
   scope: string;
@@ -16,6 +17,15 @@ export interface TokenResponseBody {
 /** A grant type handler, one per file. @internal */
 export interface Grant {
   readonly grantType: GrantType;
-  /** `receivedAt`: when the token endpoint received the request (ms, the server's clock). */
-  handler(ctx: ServerContext, client: Client, params: Params, receivedAt: number): Promise<TokenResponseBody>;
+  /**
+   * `receivedAt`: when the token endpoint received the request (ms, the server's clock). `proofKey`: the RFC 7638
+   * thumbprint of the request's valid DPoP proof, or `undefined` without one (or with DPoP off).
+   */
+  handler(
+    ctx: ServerContext,
+    client: Client,
+    params: Params,
+    receivedAt: number,
+    proofKey: string | undefined,
+  ): Promise<TokenResponseBody>;
 }

@@ -1,4 +1,4 @@
-import type { OAuthError } from '../errors.js';
+import { type OAuthError, UseDpopNonceError } from '../errors.js';
 
 const noStore = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 
@@ -17,12 +17,14 @@ export function emptyResponse(status = 200): Response {
 
 /**
  * The RFC 6749 §5.2 error response: `{ error, error_description }`, `no-store`, for `invalid_client` a 401 with
- * `WWW-Authenticate: Basic`, and `Retry-After` when the error says when to retry.
+ * `WWW-Authenticate: Basic`, `Retry-After` when the error says when to retry, and for `use_dpop_nonce` the nonce to
+ * use in `DPoP-Nonce` (RFC 9449 §8).
  */
 export function oauthErrorResponse(error: OAuthError): Response {
   const headers: Record<string, string> = {};
   if (error.status === 401) headers['WWW-Authenticate'] = 'Basic realm="oauth", charset="UTF-8"';
   if (error.retryAfter !== undefined) headers['Retry-After'] = String(error.retryAfter);
+  if (error instanceof UseDpopNonceError) headers['DPoP-Nonce'] = error.nonce;
   return jsonResponse({ error: error.code, error_description: error.description }, error.status, headers);
 }
 
