@@ -5,6 +5,13 @@ import type { Store } from './store.js';
 /** The JWS algorithms access tokens can be signed with. */
 export type SigningAlgorithm = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
 
+/**
+ * How the access tokens of a resource are written: `'jwt'`, an RFC 9068 JWT the API verifies itself, or
+ * `'reference'`, an opaque random string (256 bits) whose claims stay in the store, so the API must ask
+ * `<issuer>/introspect` (RFC 7662) — what Duende calls reference tokens.
+ */
+export type AccessTokenFormat = 'jwt' | 'reference';
+
 /** The grant types a client may use at the token endpoint. */
 export type GrantType = 'authorization_code' | 'client_credentials' | 'refresh_token';
 
@@ -31,6 +38,21 @@ export interface ResourceConfig {
    * one of its scopes is not enough (Duende's `RequireResourceIndicator`). Default is `false`.
    */
   requireResourceIndicator?: boolean;
+  /**
+   * The clients that speak for this resource at `<issuer>/introspect` (RFC 7662): the API's own credentials, as it
+   * sends them with the core's `introspection` option. Each must be a configured confidential client (with a
+   * `clientSecret`); one that only introspects may have `grantTypes: []` and `scopes: []`. Such a client is shown a
+   * token only when this resource is in the token's `aud`; for every other token it gets `{"active": false}`.
+   * Default is `[]`: nobody may introspect this resource's tokens.
+   */
+  introspectionClients?: readonly string[];
+  /**
+   * How access tokens for this resource are written (see {@link AccessTokenFormat}). A token whose audience names
+   * a `'reference'` resource is a reference token, whatever the other resources in its audience want: give such a
+   * resource `requireResourceIndicator: true` to keep it in tokens of its own. `'reference'` needs
+   * `introspectionClients` (no API could read its tokens otherwise). Default is `'jwt'`.
+   */
+  accessTokenFormat?: AccessTokenFormat;
 }
 
 /**
@@ -46,7 +68,8 @@ export interface ClientConfig {
   name?: string;
   /**
    * The grant types the client may use. `refresh_token` lets it ask for `offline_access` at `/authorize` and needs
-   * `authorization_code`.
+   * `authorization_code`. At least one — unless the client only introspects (a resource's `introspectionClients`
+   * names it): then `[]` is allowed, with `scopes: []`.
    */
   grantTypes: readonly GrantType[];
   /** Redirect URIs, compared exactly. Required with `authorization_code`. Default is `[]`. */
@@ -56,7 +79,7 @@ export interface ClientConfig {
    * to a resource the client may target. `offline_access` is governed by `grantTypes`: a client with
    * `refresh_token` may ask for it whether or not it is listed here; listing it (as Duende and oidc-provider
    * configurations do) is accepted for such a client and changes nothing, and refused for a client without
-   * `refresh_token`. At least one resource scope.
+   * `refresh_token`. At least one resource scope, unless the client has no grant types (it only introspects).
    */
   scopes: readonly string[];
   /** The resource ids the client may target. Default: every resource. */

@@ -1,4 +1,10 @@
-import type { AttemptLimits, AuthorizationServerConfig, GrantType, SigningAlgorithm } from './config.js';
+import type {
+  AccessTokenFormat,
+  AttemptLimits,
+  AuthorizationServerConfig,
+  GrantType,
+  SigningAlgorithm,
+} from './config.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigurationError } from './errors.js';
 import { type KeyStore, MemoryKeyStore } from './key-store.js';
@@ -7,7 +13,7 @@ import { OFFLINE_ACCESS } from './scopes.js';
 import { checkAttemptLimits } from './settings/attempt-limits.js';
 import { checkClients, GRANT_TYPES } from './settings/clients.js';
 import { lifetime, MIN_SECRET_BYTES, optionNames, refuseUnknown, secretKey } from './settings/fields.js';
-import { checkResources } from './settings/resources.js';
+import { checkIntrospectors, checkResources, introspectionClientsOf } from './settings/resources.js';
 import {
   checkMetadataDocuments,
   checkRegistration,
@@ -25,6 +31,9 @@ export interface Resource {
   readonly name: string;
   readonly scopes: ReadonlySet<string>;
   readonly requireResourceIndicator: boolean;
+  /** Client ids that may introspect this resource's tokens. */
+  readonly introspectionClients: ReadonlySet<string>;
+  readonly accessTokenFormat: AccessTokenFormat;
 }
 
 /**
@@ -124,6 +133,8 @@ export interface Settings {
   /** The configured key store, its failures turned into 503s. */
   readonly keyStore: KeyStore;
   readonly now: () => number;
+  /** The clients allowed at `/introspect` and, for each, the resources it speaks for. */
+  readonly introspectors: ReadonlyMap<string, readonly Resource[]>;
   /** Every scope offered, `offline_access` last when some client may refresh. */
   readonly scopesSupported: readonly string[];
   readonly grantTypesSupported: readonly GrantType[];
@@ -198,7 +209,8 @@ export function resolveSettings(config: AuthorizationServerConfig): Settings {
   const metadataDocuments = checkMetadataDocuments(config.clientIdMetadataDocuments, resources);
   const registration = checkRegistration(config.clientRegistration, resources);
   const selfService = metadataDocuments !== undefined || registration !== undefined;
-  const clients = checkClients(config, resources, selfService);
+  const clients = checkClients(config, resources, selfService, introspectionClientsOf(resources));
+  const introspectors = checkIntrospectors(resources, clients);
   const users = checkUsers(config);
   const autoApproveSubject = checkAutoApprove(config, users);
   const allClients = [...clients.values()];
@@ -262,6 +274,7 @@ export function resolveSettings(config: AuthorizationServerConfig): Settings {
     store,
     keyStore,
     now,
+    introspectors,
     scopesSupported,
     grantTypesSupported: GRANT_TYPES.filter((grant) => grants.has(grant)),
   };

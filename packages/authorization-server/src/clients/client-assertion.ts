@@ -55,8 +55,8 @@ function reasonOf(error: unknown): string {
 
 /**
  * Verifies a `private_key_jwt` client assertion (RFC 7523 §3, §2.2) with the client's published keys: an asymmetric
- * signature, `iss` = `sub` = the client_id, `aud` naming this server (its issuer or the token or revocation
- * endpoint), `exp` at most {@link MAX_ASSERTION_LIFETIME} seconds ahead, and a `jti` never seen before (kept in the
+ * signature, `iss` = `sub` = the client_id, `aud` naming this server (its issuer or the token, revocation or
+ * introspection endpoint), `exp` at most {@link MAX_ASSERTION_LIFETIME} seconds ahead, and a `jti` never seen before (kept in the
  * store until the assertion expires, so a replay is refused on every instance). Failure is `invalid_client`.
  */
 export async function verifyClientAssertion(
@@ -72,7 +72,12 @@ export async function verifyClientAssertion(
     ({ payload } = await jwtVerify(assertion, createLocalJWKSet(keys), {
       issuer: client.clientId,
       subject: client.clientId,
-      audience: [issuerOf(ctx), endpointUrl(ctx, '/token'), endpointUrl(ctx, '/revoke')],
+      audience: [
+        issuerOf(ctx),
+        endpointUrl(ctx, '/token'),
+        endpointUrl(ctx, '/revoke'),
+        endpointUrl(ctx, '/introspect'),
+      ],
       algorithms: ASSERTION_ALGORITHMS,
       currentDate: new Date(now),
       clockTolerance: CLOCK_TOLERANCE,

@@ -15,13 +15,16 @@ export function metadataPath(issuer: string | undefined): string {
 /**
  * `GET /.well-known/oauth-authorization-server[/path]` (RFC 8414 §3), with RFC 9207's
  * `authorization_response_iss_parameter_supported`, and when turned on `client_id_metadata_document_supported`
- * (with `private_key_jwt` and its algorithms) and `registration_endpoint` (RFC 7591).
+ * (with `private_key_jwt` and its algorithms) and `registration_endpoint` (RFC 7591); when a resource lists
+ * `introspectionClients`, `introspection_endpoint` (RFC 7662) with RFC 9701's
+ * `introspection_signing_alg_values_supported`.
  */
 export function metadataEndpoint(ctx: ServerContext): Response {
   const { settings } = ctx;
   const clients = [...settings.clients.values()];
   const documents = settings.metadataDocuments !== undefined;
   const registration = settings.registration !== undefined;
+  const introspection = settings.introspectors.size > 0;
   const authMethods = ['client_secret_basic', 'client_secret_post'];
   // Self-described and registered clients may be public.
   if (documents || registration || clients.some((client) => client.clientSecret === undefined)) {
@@ -40,6 +43,7 @@ export function metadataEndpoint(ctx: ServerContext): Response {
     token_endpoint: endpointUrl(ctx, '/token'),
     jwks_uri: endpointUrl(ctx, '/jwks'),
     revocation_endpoint: endpointUrl(ctx, '/revoke'),
+    ...(introspection ? { introspection_endpoint: endpointUrl(ctx, '/introspect') } : {}),
     ...(registration ? { registration_endpoint: endpointUrl(ctx, '/register') } : {}),
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
@@ -47,6 +51,13 @@ export function metadataEndpoint(ctx: ServerContext): Response {
     token_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint_auth_methods_supported: authMethods,
     ...signing,
+    ...(introspection
+      ? {
+          // Introspection callers are configured confidential clients: secrets only (RFC 7662 §2.1).
+          introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+          introspection_signing_alg_values_supported: [settings.signingAlgorithm],
+        }
+      : {}),
     code_challenge_methods_supported: ['S256'],
     scopes_supported: settings.scopesSupported,
     authorization_response_iss_parameter_supported: true,

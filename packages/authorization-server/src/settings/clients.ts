@@ -21,9 +21,19 @@ export const GRANT_TYPES: readonly GrantType[] = [
   'refresh_token',
 ];
 
-function checkGrantTypes(value: unknown, field: string, clientSecret: string | undefined): Set<GrantType> {
+function checkGrantTypes(
+  value: unknown,
+  field: string,
+  clientSecret: string | undefined,
+  introspects: boolean,
+): Set<GrantType> {
   const grants = list(value, field);
-  if (grants.length === 0) throw new ConfigurationError(field, 'allow at least one grant type');
+  if (grants.length === 0 && !introspects) {
+    throw new ConfigurationError(
+      field,
+      "allow at least one grant type (only a client named in a resource's introspectionClients may have none)",
+    );
+  }
   for (const grant of grants) {
     if (!GRANT_TYPES.includes(grant as GrantType)) {
       throw new ConfigurationError(field, `use only ${GRANT_TYPES.join(', ')}`);
@@ -81,18 +91,23 @@ function checkClientScopes(
     }
     return [scope];
   });
-  if (scopes.length === 0) throw new ConfigurationError(field, 'allow at least one resource scope');
+  // A client that only introspects asks for no tokens, so it needs no scope.
+  if (scopes.length === 0 && grantTypes.size > 0) {
+    throw new ConfigurationError(field, 'allow at least one resource scope');
+  }
   return [...new Set(scopes)];
 }
 
 /**
  * Checks `clients`: ids registered once, grant types that fit the client, redirect URIs, resources and scopes. None
- * at all is a mistake unless self-service clients (metadata documents, registration) are turned on.
+ * at all is a mistake unless self-service clients (metadata documents, registration) are turned on. A client in
+ * `introspectors` (named by a resource's `introspectionClients`) may have no grant types and no scopes.
  */
 export function checkClients(
   config: AuthorizationServerConfig,
   resources: Map<string, Resource>,
   selfService: boolean,
+  introspectors: ReadonlySet<string> = new Set(),
 ): Map<string, Client> {
   const registered = config.clients === undefined ? [] : list(config.clients, 'clients');
   if (registered.length === 0 && !selfService) {
@@ -111,7 +126,12 @@ export function checkClients(
       throw new ConfigurationError(`${field}.clientId`, `"${clientId}" is registered twice`);
     const clientSecret =
       raw.clientSecret === undefined ? undefined : nonEmptyString(raw.clientSecret, `${field}.clientSecret`);
-    const grantTypes = checkGrantTypes(raw.grantTypes, `${field}.grantTypes`, clientSecret);
+    const grantTypes = checkGrantTypes(
+      raw.grantTypes,
+      `${field}.grantTypes`,
+      clientSecret,
+      introspectors.has(clientId),
+    );
     const redirectUris = list(raw.redirectUris ?? [], `${field}.redirectUris`).map((uri, j) =>
       checkRedirectUri(uri, `${field}.redirectUris[${j}]`),
     );
