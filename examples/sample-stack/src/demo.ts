@@ -18,7 +18,7 @@ async function main(): Promise<number> {
   const stack = await startStack({ ports: portsFromEnv(), ...(redis === undefined ? {} : { redis }) });
   try {
     console.log(
-      bold('audguard demo — one authorization server, three APIs, each accepting only its own tokens\n'),
+      bold('audguard demo — one authorization server, four APIs, each accepting only its own tokens\n'),
     );
     console.log(`  ${'authorization server'.padEnd(24)} ${stack.urls.as}`);
     if (redis !== undefined)
@@ -28,6 +28,9 @@ async function main(): Promise<number> {
         `  ${`${label(api)} (${FRAMEWORK[api]})`.padEnd(24)} ${stack.urls[api]}   ${dim(`audience policy: ${POLICY[api]}`)}`,
       );
     }
+    console.log(
+      `  ${`${label('ledger')} (Express)`.padEnd(24)} ${stack.urls.ledger}   ${dim('reference tokens, introspected')}`,
+    );
     let n = 0;
     const result = await runWalkthrough(stack, {
       step: (title) => console.log(`\n${bold(`${++n}. ${title}`)}`),

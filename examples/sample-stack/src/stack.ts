@@ -1,4 +1,5 @@
-// Starts the whole sample stack: the reference authorization server and three APIs, each guarding its own resource.
+// Starts the whole sample stack: the reference authorization server and four APIs, each guarding its own resource
+// (three verify JWTs locally; the ledger API gets opaque reference tokens and introspects them).
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,13 +11,17 @@ import {
 import { getRequestListener } from '@hono/node-server';
 import { inventoryApi } from './apis/inventory.js';
 import { invoicesApi } from './apis/invoices.js';
+import { LEDGER_INTROSPECTION_CLIENT, LEDGER_SCOPES, ledgerApi } from './apis/ledger.js';
 import { ordersApi } from './apis/orders.js';
 import { type RedisState, redisState, type StackRedisOptions } from './redis.js';
 import { roundRobin } from './round-robin.js';
 
-export type Service = 'as' | 'orders' | 'invoices' | 'inventory';
-export type Api = Exclude<Service, 'as'>;
+export type Service = 'as' | 'orders' | 'invoices' | 'inventory' | 'ledger';
+/** The APIs that take JWT access tokens (the replay matrix runs over them). */
+export type Api = Exclude<Service, 'as' | 'ledger'>;
 export const APIS: readonly Api[] = ['orders', 'invoices', 'inventory'];
+/** Every service, in port order. */
+export const SERVICES: readonly Service[] = ['as', ...APIS, 'ledger'];
 
 /** Clients registered at the authorization server. */
 export const CLIENTS = {
@@ -27,7 +32,7 @@ export const CLIENTS = {
 } as const;
 
 export interface StackOptions {
-  /** Ports for the authorization server and the three APIs; 0 picks free ones. Default 4000–4003. */
+  /** Ports for the authorization server and the four APIs; 0 picks free ones. Default 4000–4004. */
   ports?: Partial<Record<Service, number>>;
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string;
@@ -57,6 +62,7 @@ export const DEFAULT_PORTS: Record<Service, number> = {
   orders: 4001,
   invoices: 4002,
   inventory: 4003,
+  ledger: 4004,
 };
 
 const SCOPES: Record<Api, string[]> = {
@@ -75,7 +81,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const servers = {} as Record<Service, Server>;
   const urls = {} as Record<Service, string>;
   try {
-    for (const service of ['as', ...APIS] as const) {
+    for (const service of SERVICES) {
       servers[service] = await bind(service, ports[service], host);
       urls[service] = `http://${host}:${(servers[service].address() as AddressInfo).port}`;
     }
@@ -92,13 +98,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       { id: urls.orders, name: 'Orders API', scopes: SCOPES.orders },
       { id: urls.invoices, name: 'Invoices API', scopes: SCOPES.invoices },
       { id: urls.inventory, name: 'Inventory API', scopes: SCOPES.inventory, requireResourceIndicator: true },
+      // Reference tokens: opaque to everyone but the authorization server, which the ledger API asks about each.
+      {
+        id: urls.ledger,
+        name: 'Ledger API',
+        scopes: [...LEDGER_SCOPES],
+        requireResourceIndicator: true,
+        accessTokenFormat: 'reference',
+        introspectionClients: [LEDGER_INTROSPECTION_CLIENT.clientId],
+      },
     ],
     clients: [
       {
         ...CLIENTS.service,
         name: 'Reporting job',
         grantTypes: ['client_credentials'],
-        scopes: ['orders:read', 'invoices:read', 'inventory:read', 'audit:read'],
+        scopes: ['orders:read', 'invoices:read', 'inventory:read', 'audit:read', ...LEDGER_SCOPES],
       },
       {
         clientId: CLIENTS.webApp.clientId,
@@ -107,6 +122,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         redirectUris: [CLIENTS.webApp.redirectUri],
         scopes: ['orders:read', 'orders:write', 'invoices:read'],
       },
+      // The ledger API's own credentials, for introspection only: it asks for no tokens.
+      { ...LEDGER_INTROSPECTION_CLIENT, name: 'Ledger API', grantTypes: [], scopes: [] },
     ],
     users: [{ username: 'alice', password: 'alice-password', subject: 'alice' }],
     autoApprove: 'alice', // a demo: no login page in the way
@@ -138,6 +155,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     'request',
     inventoryApi({ issuer, resource: urls.inventory, audiencePolicy: 'any' }).callback(),
   );
+  servers.ledger.on('request', ledgerApi({ issuer, resource: urls.ledger, audiencePolicy: 'exclusive' }));
 
   return {
     urls,
@@ -162,7 +180,7 @@ async function bind(service: Service, port: number, host: string): Promise<Serve
     if (code === 'EADDRINUSE') {
       throw new Error(
         `Port ${port} on ${host} is already in use, so the ${label(service)} cannot start. ` +
-          'Stop what is using it, or pick other ports with AUDGUARD_PORT_BASE=5000 (uses 5000–5003).',
+          'Stop what is using it, or pick other ports with AUDGUARD_PORT_BASE=5000 (uses 5000–5004).',
       );
     }
     throw error;
@@ -181,13 +199,13 @@ export function label(service: Service): string {
   return service === 'as' ? 'authorization server' : `${service} API`;
 }
 
-/** Ports from AUDGUARD_PORT_BASE (base, base+1, base+2, base+3), else the defaults. */
+/** Ports from AUDGUARD_PORT_BASE (base, base+1, … base+4), else the defaults. */
 export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<Service, number> {
   const base = env.AUDGUARD_PORT_BASE;
   if (base === undefined) return DEFAULT_PORTS;
   const n = Number(base);
-  if (!Number.isInteger(n) || n < 1 || n > 65532) {
-    throw new Error(`AUDGUARD_PORT_BASE must be a port number (1–65532); got ${JSON.stringify(base)}.`);
+  if (!Number.isInteger(n) || n < 1 || n > 65531) {
+    throw new Error(`AUDGUARD_PORT_BASE must be a port number (1–65531); got ${JSON.stringify(base)}.`);
   }
-  return { as: n, orders: n + 1, invoices: n + 2, inventory: n + 3 };
+  return { as: n, orders: n + 1, invoices: n + 2, inventory: n + 3, ledger: n + 4 };
 }

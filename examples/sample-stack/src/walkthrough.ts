@@ -3,6 +3,7 @@
 
 import { audienceOf, callApi, OAuthClient } from './client.js';
 import { APIS, type Api, CLIENTS, type Stack } from './stack.js';
+import { runReferenceTokenSteps } from './walkthrough-introspection.js';
 
 export interface Check {
   step: string;
@@ -237,5 +238,6 @@ export async function runWalkthrough(stack: Stack, reporter: Reporter): Promise<
     `${forgedCall.status}`,
   );
 
+  await runReferenceTokenSteps(stack, client, { begin, expect });
   return { checks, matrix };
 }
