@@ -9,22 +9,35 @@ import {
   createAuthorizationServer,
   type ListeningServer,
 } from '@audguard/authorization-server';
-import { type AuthError, createVerifier, type IntrospectionOptions, type Verifier } from '@audguard/core';
+import {
+  type AuthError,
+  createVerifier,
+  type IntrospectionOptions,
+  type JsonWebKey,
+  type Verifier,
+} from '@audguard/core';
 import { guard as expressGuard } from '@audguard/express';
 import { guard as honoGuard } from '@audguard/hono';
 import express from 'express';
 import { Hono } from 'hono';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const LEDGER = 'https://ledger.example.test';
 const BILLING = 'https://billing.example.test';
 const ORDERS = 'https://orders.example.test';
+const AUDIT = 'https://audit.example.test';
 
 let as: AuthorizationServer;
 let asListener: ListeningServer;
 const closers: (() => void)[] = [];
+/** The audit API's private key: it introspects with private_key_jwt (RFC 7523), the AS knows its public half. */
+let auditKey: JWK;
 
 beforeAll(async () => {
+  const pair = await generateKeyPair('ES256', { extractable: true });
+  auditKey = { ...(await exportJWK(pair.privateKey)), alg: 'ES256', kid: 'audit-1' };
+  const auditPublic = { ...(await exportJWK(pair.publicKey)), alg: 'ES256', kid: 'audit-1' };
   as = await createAuthorizationServer({
     resources: [
       {
@@ -40,17 +53,24 @@ beforeAll(async () => {
         introspectionClients: ['billing-api'],
       },
       { id: ORDERS, scopes: ['orders:read'], introspectionClients: ['orders-api'] },
+      {
+        id: AUDIT,
+        scopes: ['audit:read'],
+        accessTokenFormat: 'reference',
+        introspectionClients: ['audit-api'],
+      },
     ],
     clients: [
       {
         clientId: 'job',
         clientSecret: 'job-secret',
         grantTypes: ['client_credentials'],
-        scopes: ['ledger:read', 'billing:read', 'orders:read'],
+        scopes: ['ledger:read', 'billing:read', 'orders:read', 'audit:read'],
       },
       { clientId: 'ledger-api', clientSecret: 'ledger-api-secret', grantTypes: [], scopes: [] },
       { clientId: 'billing-api', clientSecret: 'billing-api-secret', grantTypes: [], scopes: [] },
       { clientId: 'orders-api', clientSecret: 'orders-api-secret', grantTypes: [], scopes: [] },
+      { clientId: 'audit-api', jwks: { keys: [auditPublic] }, grantTypes: [], scopes: [] },
     ],
   });
   asListener = await as.listen();
@@ -120,7 +140,10 @@ async function expressApi(verifier: Verifier): Promise<string> {
 function honoApi(verifier: Verifier): (value: string) => Promise<Response> {
   const app = new Hono();
   app.use('/entries', honoGuard(verifier));
-  app.get('/entries', (c) => c.json({ sub: c.get('auth').subject, scopes: [...c.get('auth').scopes] }));
+  app.get('/entries', (c) => {
+    const auth = c.get('auth');
+    return c.json({ sub: auth?.subject, scopes: [...(auth?.scopes ?? [])] });
+  });
   return (value) =>
     Promise.resolve(
       app.fetch(new Request('http://api.test/entries', { headers: { authorization: `Bearer ${value}` } })),
@@ -185,6 +208,23 @@ describe('reference tokens checked by introspection against our authorization se
     expect([accepted.subject, accepted.issuer, accepted.audience]).toEqual(['job', as.issuer, [LEDGER]]);
     const url = await expressApi(verifier);
     expect((await call(url, opaque)).status).toBe(200);
+    await revoke(opaque);
+    expect((await refusal(verifier.verify(opaque))).reason).toBe('token_inactive');
+  });
+
+  it('authenticates with private_key_jwt (the core signs an assertion per request, aud = the issuer)', async () => {
+    const verifier = createVerifier({
+      issuer: as.issuer,
+      audience: AUDIT,
+      introspection: {
+        endpoint: `${as.issuer}/introspect`,
+        clientId: 'audit-api',
+        privateKey: auditKey as JsonWebKey,
+        cache: false,
+      },
+    });
+    const opaque = await token(AUDIT);
+    for (let i = 0; i < 2; i++) expect((await verifier.verify(opaque)).subject).toBe('job');
     await revoke(opaque);
     expect((await refusal(verifier.verify(opaque))).reason).toBe('token_inactive');
   });

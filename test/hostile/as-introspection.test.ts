@@ -11,7 +11,16 @@ import {
   createAuthorizationServer,
   MemoryStore,
 } from '@audguard/authorization-server';
-import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
+import {
+  type CryptoKey,
+  createLocalJWKSet,
+  decodeJwt,
+  exportJWK,
+  generateKeyPair,
+  type JWK,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
   CALLBACK,
@@ -445,6 +454,81 @@ describe('RFC 9701 signed answers', () => {
   });
 });
 
+describe('private_key_jwt callers (a configured client with jwks)', () => {
+  async function keyedWorld() {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'api-key-1', alg: 'ES256' };
+    const base = introspectionConfig();
+    const clients = (base.clients ?? []).map((client) =>
+      client.clientId === 'invoices-api'
+        ? { clientId: 'invoices-api', jwks: { keys: [jwk] }, grantTypes: [], scopes: [] }
+        : client,
+    );
+    return { ...(await world({ clients })), privateKey };
+  }
+
+  function assertion(key: CryptoKey, claims: { aud?: string; iss?: string } = {}): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: 'api-key-1' })
+      .setIssuer(claims.iss ?? 'invoices-api')
+      .setSubject(claims.iss ?? 'invoices-api')
+      .setAudience(claims.aud ?? ISSUER)
+      .setJti(crypto.randomUUID())
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .sign(key);
+  }
+
+  const assertionBody = (value: string): FormInit => ({
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: value,
+  });
+
+  it('answers a caller that signs an assertion for the issuer or the endpoint, once per assertion', async () => {
+    const { as, privateKey } = await keyedWorld();
+    const access = await clientCredentials(as, 'urn:invoices');
+    const signed = await assertion(privateKey);
+    const reply = await introspect(as, access, null, { body: assertionBody(signed) });
+    expect(reply.json).toMatchObject({ active: true, aud: 'urn:invoices' });
+    const endpoint = await assertion(privateKey, { aud: `${ISSUER}/introspect` });
+    expect((await introspect(as, access, null, { body: assertionBody(endpoint) })).json?.active).toBe(true);
+    // An assertion is single-use (RFC 7523 §3).
+    expectOAuthError(
+      await introspect(as, access, null, { body: assertionBody(signed) }),
+      401,
+      'invalid_client',
+    );
+  });
+
+  it('refuses a secret, or an assertion signed by another key, from such a client', async () => {
+    const { as } = await keyedWorld();
+    const access = await clientCredentials(as, 'urn:invoices');
+    expectOAuthError(await introspect(as, access, ['invoices-api', 'guess']), 401, 'invalid_client');
+    const other = await generateKeyPair('ES256');
+    const forged = await assertion(other.privateKey);
+    expectOAuthError(
+      await introspect(as, access, null, { body: assertionBody(forged) }),
+      401,
+      'invalid_client',
+    );
+  });
+
+  it('advertises private_key_jwt for introspection, with the assertion algorithms', async () => {
+    const { as } = await keyedWorld();
+    const metadata = (await (
+      await as.fetch(new Request(`${ISSUER}/.well-known/oauth-authorization-server`))
+    ).json()) as Record<string, unknown>;
+    expect(metadata.introspection_endpoint_auth_methods_supported).toEqual([
+      'client_secret_basic',
+      'client_secret_post',
+      'private_key_jwt',
+    ]);
+    expect(metadata.introspection_endpoint_auth_signing_alg_values_supported).toContain('ES256');
+    expect(metadata.token_endpoint_auth_methods_supported).toContain('private_key_jwt');
+  });
+});
+
 describe('configuration', () => {
   it.each<[string, Partial<AuthorizationServerConfig>, string]>([
     [
@@ -460,7 +544,7 @@ describe('configuration', () => {
         resources: [{ id: 'urn:invoices', scopes: ['read'], introspectionClients: ['spa'] }],
         clients: [{ clientId: 'spa', grantTypes: [], scopes: [] }],
       },
-      'resources[0].introspectionClients[0]: "spa" is a public client; give it a clientSecret (introspection callers must authenticate)',
+      'resources[0].introspectionClients[0]: "spa" is a public client; give it a clientSecret or jwks (introspection callers must authenticate)',
     ],
     [
       'a client listed twice',
@@ -475,6 +559,37 @@ describe('configuration', () => {
       'an unknown token format',
       { resources: [{ id: 'urn:invoices', scopes: ['read'], accessTokenFormat: 'opaque' as 'jwt' }] },
       "resources[0].accessTokenFormat: use 'jwt' (the default) or 'reference'",
+    ],
+    [
+      'a client with both a secret and jwks',
+      {
+        resources: [{ id: 'urn:invoices', scopes: ['read'] }],
+        clients: [
+          {
+            clientId: 'worker',
+            clientSecret: 's',
+            jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] },
+            grantTypes: ['client_credentials'],
+            scopes: ['read'],
+          },
+        ],
+      },
+      'clients[0].jwks: give clientSecret or jwks, not both',
+    ],
+    [
+      'a private key in jwks',
+      {
+        resources: [{ id: 'urn:invoices', scopes: ['read'] }],
+        clients: [
+          {
+            clientId: 'worker',
+            jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd' }] },
+            grantTypes: ['client_credentials'],
+            scopes: ['read'],
+          },
+        ],
+      },
+      'clients[0].jwks: jwks holds private or symmetric key material',
     ],
     [
       'reference tokens nobody may introspect',

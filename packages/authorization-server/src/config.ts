@@ -1,3 +1,4 @@
+import type { JWK } from 'jose';
 import type { ClientIdMetadataDocumentOptions, ClientRegistrationOptions } from './client-options.js';
 import type { KeyStore } from './key-store.js';
 import type { Store } from './store.js';
@@ -56,14 +57,21 @@ export interface ResourceConfig {
 }
 
 /**
- * A registered client. A client without `clientSecret` is public: it authenticates with `client_id` alone, may not
- * use `client_credentials`, and like every client must use PKCE.
+ * A registered client. A client without `clientSecret` or `jwks` is public: it authenticates with `client_id` alone,
+ * may not use `client_credentials`, and like every client must use PKCE.
  */
 export interface ClientConfig {
   /** The `client_id`. */
   clientId: string;
   /** The secret for `client_secret_basic` / `client_secret_post`. Default: none (a public client). */
   clientSecret?: string;
+  /**
+   * Public keys (a JWK Set of one to ten keys, no private members) for `private_key_jwt` (RFC 7523): the client
+   * authenticates with an assertion signed by one of them (asymmetric algorithms only), `iss` = `sub` = its
+   * `clientId`, `aud` this issuer or the endpoint, `exp` at most 300 s ahead, a `jti` used once — and never with a
+   * secret. Give `clientSecret` or `jwks`, not both. Default: none.
+   */
+  jwks?: { readonly keys: readonly JWK[] };
   /** Shown on the consent page. Default is the `clientId`. */
   name?: string;
   /**

@@ -64,8 +64,10 @@ export async function verifyClientAssertion(
   client: Client,
   assertion: string,
 ): Promise<void> {
-  if (ctx.documents === undefined) throw failed('cannot be checked: no keys are known for this client');
-  const keys = (await ctx.documents.keys(client)) as JSONWebKeySet;
+  // A configured client's keys are inline; a self-described one's come with its document (or its jwks_uri).
+  const inline = client.keys !== undefined && 'jwks' in client.keys ? client.keys.jwks : undefined;
+  const keys = (inline ?? (await ctx.documents?.keys(client))) as JSONWebKeySet | undefined;
+  if (keys === undefined) throw failed('cannot be checked: no keys are known for this client');
   const now = ctx.settings.now();
   let payload: { exp?: number; jti?: unknown };
   try {

@@ -25,13 +25,20 @@ export function metadataEndpoint(ctx: ServerContext): Response {
   const documents = settings.metadataDocuments !== undefined;
   const registration = settings.registration !== undefined;
   const introspection = settings.introspectors.size > 0;
+  const introspectionAuthMethods = ['client_secret_basic', 'client_secret_post'];
+  const introspectorKeys = [...settings.introspectors.keys()].some(
+    (id) => settings.clients.get(id)?.keys !== undefined,
+  );
+  if (introspectorKeys) introspectionAuthMethods.push('private_key_jwt');
   const authMethods = ['client_secret_basic', 'client_secret_post'];
   // Self-described and registered clients may be public.
   if (documents || registration || clients.some((client) => client.clientSecret === undefined)) {
     authMethods.push('none');
   }
-  if (documents) authMethods.push('private_key_jwt');
-  const signing = documents
+  // Self-described clients may declare private_key_jwt; configured ones with jwks use it.
+  const assertions = documents || clients.some((client) => client.keys !== undefined);
+  if (assertions) authMethods.push('private_key_jwt');
+  const signing = assertions
     ? {
         token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
         revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
@@ -53,8 +60,11 @@ export function metadataEndpoint(ctx: ServerContext): Response {
     ...signing,
     ...(introspection
       ? {
-          // Introspection callers are configured confidential clients: secrets only (RFC 7662 §2.1).
-          introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+          // Introspection callers are configured confidential clients: a secret, or jwks (RFC 7662 §2.1).
+          introspection_endpoint_auth_methods_supported: introspectionAuthMethods,
+          ...(introspectionAuthMethods.includes('private_key_jwt')
+            ? { introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS }
+            : {}),
           introspection_signing_alg_values_supported: [settings.signingAlgorithm],
         }
       : {}),

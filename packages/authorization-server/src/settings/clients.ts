@@ -1,12 +1,14 @@
+import { checkKeys } from '../clients/metadata-document.js';
 import type { AuthorizationServerConfig, ClientConfig, GrantType } from '../config.js';
 import { ConfigurationError } from '../errors.js';
 import { OFFLINE_ACCESS } from '../scopes.js';
-import type { Client, Resource } from '../settings.js';
+import type { Client, ClientKeys, Resource } from '../settings.js';
 import { checkRedirectUri, entry, list, nonEmptyString, optionNames, refuseUnknown } from './fields.js';
 
 const CLIENT_OPTIONS = optionNames<ClientConfig>({
   clientId: true,
   clientSecret: true,
+  jwks: true,
   name: true,
   grantTypes: true,
   redirectUris: true,
@@ -24,7 +26,7 @@ export const GRANT_TYPES: readonly GrantType[] = [
 function checkGrantTypes(
   value: unknown,
   field: string,
-  clientSecret: string | undefined,
+  confidential: boolean,
   introspects: boolean,
 ): Set<GrantType> {
   const grants = list(value, field);
@@ -40,10 +42,10 @@ function checkGrantTypes(
     }
   }
   const allowed = new Set(grants as GrantType[]);
-  if (allowed.has('client_credentials') && clientSecret === undefined) {
+  if (allowed.has('client_credentials') && !confidential) {
     throw new ConfigurationError(
       field,
-      'a public client (no clientSecret) cannot use client_credentials; add a clientSecret or remove the grant',
+      'a public client (no clientSecret) cannot use client_credentials; add a clientSecret (or jwks) or remove the grant',
     );
   }
   if (allowed.has('refresh_token') && !allowed.has('authorization_code')) {
@@ -98,6 +100,18 @@ function checkClientScopes(
   return [...new Set(scopes)];
 }
 
+/** `jwks` of a configured `private_key_jwt` client: public keys only, and no secret beside them. */
+function clientKeys(value: unknown, field: string, clientSecret: string | undefined): ClientKeys | undefined {
+  if (value === undefined) return undefined;
+  if (clientSecret !== undefined) {
+    throw new ConfigurationError(
+      field,
+      'give clientSecret or jwks, not both: a client has one way to authenticate',
+    );
+  }
+  return checkKeys({ jwks: value }, (why) => new ConfigurationError(field, why));
+}
+
 /**
  * Checks `clients`: ids registered once, grant types that fit the client, redirect URIs, resources and scopes. None
  * at all is a mistake unless self-service clients (metadata documents, registration) are turned on. A client in
@@ -126,10 +140,11 @@ export function checkClients(
       throw new ConfigurationError(`${field}.clientId`, `"${clientId}" is registered twice`);
     const clientSecret =
       raw.clientSecret === undefined ? undefined : nonEmptyString(raw.clientSecret, `${field}.clientSecret`);
+    const keys = clientKeys(raw.jwks, `${field}.jwks`, clientSecret);
     const grantTypes = checkGrantTypes(
       raw.grantTypes,
       `${field}.grantTypes`,
-      clientSecret,
+      clientSecret !== undefined || keys !== undefined,
       introspectors.has(clientId),
     );
     const redirectUris = list(raw.redirectUris ?? [], `${field}.redirectUris`).map((uri, j) =>
@@ -147,8 +162,8 @@ export function checkClients(
       clientId,
       clientSecret,
       clientSecretHash: undefined,
-      authMethod: undefined,
-      keys: undefined,
+      authMethod: keys === undefined ? undefined : 'private_key_jwt',
+      keys,
       name: raw.name === undefined ? clientId : nonEmptyString(raw.name, `${field}.name`),
       grantTypes,
       redirectUris,

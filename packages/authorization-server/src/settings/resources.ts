@@ -117,10 +117,10 @@ export function checkIntrospectors(
       if (client === undefined) {
         throw new ConfigurationError(field, `"${clientId}" is not a configured client; add it to clients`);
       }
-      if (client.clientSecret === undefined) {
+      if (client.clientSecret === undefined && client.keys === undefined) {
         throw new ConfigurationError(
           field,
-          `"${clientId}" is a public client; give it a clientSecret (introspection callers must authenticate)`,
+          `"${clientId}" is a public client; give it a clientSecret or jwks (introspection callers must authenticate)`,
         );
       }
       introspectors.set(clientId, [...(introspectors.get(clientId) ?? []), resource]);
