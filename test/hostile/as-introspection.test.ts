@@ -29,6 +29,7 @@ import {
   type FormInit,
   ISSUER,
   jtiOf,
+  MAX_BODY,
   post,
   type Reply,
   redeem,
@@ -182,12 +183,26 @@ describe('POST /introspect: who may ask', () => {
     expect(reply.json?.active).toBe(true);
   });
 
-  it.each<[string, FormInit | string, number]>([
-    ['no token', {}, 400],
-    ['a repeated token', { token: ['a', 'b'] }, 400],
-  ])('refuses %s with invalid_request', async (_name, body, status) => {
+  it.each<[string, FormInit | string, Record<string, string>, number]>([
+    ['no token', {}, {}, 400],
+    ['a repeated token', { token: ['a', 'b'] }, {}, 400],
+    ['a JSON body', JSON.stringify({ token: 'a' }), { 'content-type': 'application/json' }, 400],
+    ['a body over 64 KiB', `token=${'a'.repeat(MAX_BODY)}`, {}, 413],
+  ])('refuses %s with invalid_request', async (_name, body, headers, status) => {
     const { as } = await world();
-    expectOAuthError(await post(as, '/introspect', body, { auth: INVOICES_API }), status, 'invalid_request');
+    const reply = await post(as, '/introspect', body, { auth: INVOICES_API, headers });
+    expectOAuthError(reply, status, 'invalid_request');
+  });
+
+  it('counts failed authentications: past the limit even the right secret gets 429', async () => {
+    const { as } = await world({ attemptLimits: { clientAuthentication: 2 } });
+    const access = await clientCredentials(as, 'urn:invoices');
+    for (let i = 0; i < 2; i++) {
+      expectOAuthError(await introspect(as, access, ['invoices-api', 'guess']), 401, 'invalid_client');
+    }
+    const locked = await introspect(as, access);
+    expectOAuthError(locked, 429, 'invalid_client');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('is neither served nor advertised when no resource lists introspectionClients', async () => {
