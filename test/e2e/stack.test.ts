@@ -17,7 +17,9 @@ const READ: Record<Api, string> = {
 };
 
 beforeAll(async () => {
-  stack = await startStack({ ports: { as: 0, orders: 0, invoices: 0, inventory: 0, shipments: 0 } });
+  stack = await startStack({
+    ports: { as: 0, orders: 0, invoices: 0, inventory: 0, shipments: 0, ledger: 0 },
+  });
   client = await OAuthClient.discover(stack.urls.as);
 });
 afterAll(() => stack?.close());

@@ -10,7 +10,7 @@ import { describeRedis, redisServerInstalled, startRedisServer } from './cluster
 
 let server: RedisServer;
 let stack: Stack | undefined;
-const ports = { as: 0, orders: 0, invoices: 0, inventory: 0, shipments: 0 };
+const ports = { as: 0, orders: 0, invoices: 0, inventory: 0, shipments: 0, ledger: 0 };
 const quiet = { step: () => {}, check: () => {}, matrix: () => {} };
 
 beforeAll(async () => {

@@ -18,7 +18,7 @@ async function main(): Promise<number> {
   const stack = await startStack({ ports: portsFromEnv(), ...(redis === undefined ? {} : { redis }) });
   try {
     console.log(
-      bold('audguard demo — one authorization server, three APIs, each accepting only its own tokens\n'),
+      bold('audguard demo — one authorization server, four APIs, each accepting only its own tokens\n'),
     );
     console.log(`  ${'authorization server'.padEnd(24)} ${stack.urls.as}`);
     if (redis !== undefined)
@@ -30,6 +30,7 @@ async function main(): Promise<number> {
     }
     console.log(
       `  ${`${label(DPOP_API)} (Express)`.padEnd(24)} ${stack.urls[DPOP_API]}   ${dim('DPoP-bound tokens only')}`,
+      `  ${`${label('ledger')} (Express)`.padEnd(24)} ${stack.urls.ledger}   ${dim('reference tokens, introspected')}`,
     );
     let n = 0;
     const result = await runWalkthrough(stack, {

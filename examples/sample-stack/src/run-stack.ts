@@ -13,6 +13,7 @@ const stack = await startStack({ ports: portsFromEnv(), ...(redis === undefined 
 console.log('audguard sample stack is running (Ctrl+C to stop):');
 console.log(`  ${label('as').padEnd(22)} ${stack.urls.as}`);
 for (const api of [...APIS, DPOP_API]) console.log(`  ${label(api).padEnd(22)} ${stack.urls[api]}`);
+console.log(`  ${label('ledger').padEnd(22)} ${stack.urls.ledger}   (reference tokens, introspected)`);
 if (stack.redis !== undefined) {
   console.log(`\nTwo authorization-server instances on ${redis?.url}, behind ${stack.urls.as} (round robin: each answer
 names its instance in X-Audguard-Instance). State and signing keys live in Redis under ${stack.redis.prefix}`);

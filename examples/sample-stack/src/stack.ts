@@ -1,4 +1,5 @@
-// Starts the whole sample stack: the reference authorization server and three APIs, each guarding its own resource.
+// Starts the whole sample stack: the reference authorization server and four APIs, each guarding its own resource
+// (three verify JWTs locally; the ledger API gets opaque reference tokens and introspects them).
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,17 +11,20 @@ import {
 import { getRequestListener } from '@hono/node-server';
 import { inventoryApi } from './apis/inventory.js';
 import { invoicesApi } from './apis/invoices.js';
+import { LEDGER_INTROSPECTION_CLIENT, LEDGER_SCOPES, ledgerApi } from './apis/ledger.js';
 import { ordersApi } from './apis/orders.js';
 import { shipmentsApi } from './apis/shipments.js';
 import { type RedisState, redisState, type StackRedisOptions } from './redis.js';
 import { roundRobin } from './round-robin.js';
 
-export type Service = 'as' | 'orders' | 'invoices' | 'inventory' | 'shipments';
-/** The APIs of bearer tokens (and the cross-audience matrix). */
-export type Api = Exclude<Service, 'as' | 'shipments'>;
+export type Service = 'as' | 'orders' | 'invoices' | 'inventory' | 'shipments' | 'ledger';
+/** The APIs of bearer JWT access tokens (the replay matrix runs over them). */
+export type Api = Exclude<Service, 'as' | 'shipments' | 'ledger'>;
 export const APIS: readonly Api[] = ['orders', 'invoices', 'inventory'];
 /** The API that requires DPoP-bound tokens (RFC 9449). */
 export const DPOP_API = 'shipments' as const;
+/** Every service, in port order. */
+export const SERVICES: readonly Service[] = ['as', ...APIS, DPOP_API, 'ledger'];
 
 /** Clients registered at the authorization server. */
 export const CLIENTS = {
@@ -62,6 +66,7 @@ export const DEFAULT_PORTS: Record<Service, number> = {
   invoices: 4002,
   inventory: 4003,
   shipments: 4004,
+  ledger: 4005,
 };
 
 const SCOPES: Record<Api, string[]> = {
@@ -80,7 +85,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const servers = {} as Record<Service, Server>;
   const urls = {} as Record<Service, string>;
   try {
-    for (const service of ['as', ...APIS, DPOP_API] as const) {
+    for (const service of SERVICES) {
       servers[service] = await bind(service, ports[service], host);
       urls[service] = `http://${host}:${(servers[service].address() as AddressInfo).port}`;
     }
@@ -89,8 +94,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw error;
   }
 
-  // The authorization server knows the three APIs as resources. `audit:read` belongs to orders and invoices; a token
-  // asked for it without `resource` names both (multi-audience). Inventory requires a resource indicator.
+  // The authorization server knows the five APIs as resources. `audit:read` belongs to orders and invoices; a token
+  // asked for it without `resource` names both (multi-audience). Inventory, shipments and ledger require a resource
+  // indicator.
   const config: AuthorizationServerConfig = {
     issuer: urls.as,
     resources: [
@@ -103,13 +109,29 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         scopes: ['shipments:read'],
         requireResourceIndicator: true,
       },
+      // Reference tokens: opaque to everyone but the authorization server, which the ledger API asks about each.
+      {
+        id: urls.ledger,
+        name: 'Ledger API',
+        scopes: [...LEDGER_SCOPES],
+        requireResourceIndicator: true,
+        accessTokenFormat: 'reference',
+        introspectionClients: [LEDGER_INTROSPECTION_CLIENT.clientId],
+      },
     ],
     clients: [
       {
         ...CLIENTS.service,
         name: 'Reporting job',
         grantTypes: ['client_credentials'],
-        scopes: ['orders:read', 'invoices:read', 'inventory:read', 'audit:read', 'shipments:read'],
+        scopes: [
+          'orders:read',
+          'invoices:read',
+          'inventory:read',
+          'audit:read',
+          'shipments:read',
+          ...LEDGER_SCOPES,
+        ],
       },
       {
         clientId: CLIENTS.webApp.clientId,
@@ -118,6 +140,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         redirectUris: [CLIENTS.webApp.redirectUri],
         scopes: ['orders:read', 'orders:write', 'invoices:read'],
       },
+      // The ledger API's own credentials, for introspection only: it asks for no tokens.
+      { ...LEDGER_INTROSPECTION_CLIENT, name: 'Ledger API', grantTypes: [], scopes: [] },
     ],
     users: [{ username: 'alice', password: 'alice-password', subject: 'alice' }],
     autoApprove: 'alice', // a demo: no login page in the way
@@ -158,6 +182,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     inventoryApi({ issuer, resource: urls.inventory, audiencePolicy: 'any' }).callback(),
   );
   servers.shipments.on('request', shipmentsApi({ issuer, resource: urls.shipments, audiencePolicy: 'any' }));
+  servers.ledger.on('request', ledgerApi({ issuer, resource: urls.ledger, audiencePolicy: 'exclusive' }));
 
   return {
     urls,
@@ -201,13 +226,13 @@ export function label(service: Service): string {
   return service === 'as' ? 'authorization server' : `${service} API`;
 }
 
-/** Ports from AUDGUARD_PORT_BASE (base … base+4), else the defaults. */
+/** Ports from AUDGUARD_PORT_BASE (base, base+1, … base+5), else the defaults. */
 export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<Service, number> {
   const base = env.AUDGUARD_PORT_BASE;
   if (base === undefined) return DEFAULT_PORTS;
   const n = Number(base);
-  if (!Number.isInteger(n) || n < 1 || n > 65531) {
-    throw new Error(`AUDGUARD_PORT_BASE must be a port number (1–65531); got ${JSON.stringify(base)}.`);
+  if (!Number.isInteger(n) || n < 1 || n > 65530) {
+    throw new Error(`AUDGUARD_PORT_BASE must be a port number (1–65530); got ${JSON.stringify(base)}.`);
   }
-  return { as: n, orders: n + 1, invoices: n + 2, inventory: n + 3, shipments: n + 4 };
+  return { as: n, orders: n + 1, invoices: n + 2, inventory: n + 3, shipments: n + 4, ledger: n + 5 };
 }

@@ -4,6 +4,7 @@
 import { audienceOf, callApi, OAuthClient } from './client.js';
 import { APIS, type Api, CLIENTS, type Stack } from './stack.js';
 import { dpopWalkthrough } from './walkthrough-dpop.js';
+import { runReferenceTokenSteps } from './walkthrough-introspection.js';
 
 export interface Check {
   step: string;
@@ -241,5 +242,6 @@ export async function runWalkthrough(stack: Stack, reporter: Reporter): Promise<
   begin("DPoP (RFC 9449): a sender-constrained token at the shipments API (dpop: 'required')");
   await dpopWalkthrough(stack, client, expect);
 
+  await runReferenceTokenSteps(stack, client, { begin, expect });
   return { checks, matrix };
 }

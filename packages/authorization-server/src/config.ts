@@ -1,10 +1,18 @@
 import type { JwsAlgorithm, ReplayCache } from '@audguard/core';
+import type { JWK } from 'jose';
 import type { ClientIdMetadataDocumentOptions, ClientRegistrationOptions } from './client-options.js';
 import type { KeyStore } from './key-store.js';
 import type { Store } from './store.js';
 
 /** The JWS algorithms access tokens can be signed with. */
 export type SigningAlgorithm = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
+
+/**
+ * How the access tokens of a resource are written: `'jwt'`, an RFC 9068 JWT the API verifies itself, or
+ * `'reference'`, an opaque random string (256 bits) whose claims stay in the store, so the API must ask
+ * `<issuer>/introspect` (RFC 7662) — what Duende calls reference tokens.
+ */
+export type AccessTokenFormat = 'jwt' | 'reference';
 
 /** The grant types a client may use at the token endpoint. */
 export type GrantType = 'authorization_code' | 'client_credentials' | 'refresh_token';
@@ -32,22 +40,45 @@ export interface ResourceConfig {
    * one of its scopes is not enough (Duende's `RequireResourceIndicator`). Default is `false`.
    */
   requireResourceIndicator?: boolean;
+  /**
+   * The clients that speak for this resource at `<issuer>/introspect` (RFC 7662): the API's own credentials, as it
+   * sends them with the core's `introspection` option. Each must be a configured confidential client (with a
+   * `clientSecret`); one that only introspects may have `grantTypes: []` and `scopes: []`. Such a client is shown a
+   * token only when this resource is in the token's `aud`; for every other token it gets `{"active": false}`.
+   * Default is `[]`: nobody may introspect this resource's tokens.
+   */
+  introspectionClients?: readonly string[];
+  /**
+   * How access tokens for this resource are written (see {@link AccessTokenFormat}). A token whose audience names
+   * a `'reference'` resource is a reference token, whatever the other resources in its audience want: give such a
+   * resource `requireResourceIndicator: true` to keep it in tokens of its own. `'reference'` needs
+   * `introspectionClients` (no API could read its tokens otherwise). Default is `'jwt'`.
+   */
+  accessTokenFormat?: AccessTokenFormat;
 }
 
 /**
- * A registered client. A client without `clientSecret` is public: it authenticates with `client_id` alone, may not
- * use `client_credentials`, and like every client must use PKCE.
+ * A registered client. A client without `clientSecret` or `jwks` is public: it authenticates with `client_id` alone,
+ * may not use `client_credentials`, and like every client must use PKCE.
  */
 export interface ClientConfig {
   /** The `client_id`. */
   clientId: string;
   /** The secret for `client_secret_basic` / `client_secret_post`. Default: none (a public client). */
   clientSecret?: string;
+  /**
+   * Public keys (a JWK Set of one to ten keys, no private members) for `private_key_jwt` (RFC 7523): the client
+   * authenticates with an assertion signed by one of them (asymmetric algorithms only), `iss` = `sub` = its
+   * `clientId`, `aud` this issuer or the endpoint, `exp` at most 300 s ahead, a `jti` used once — and never with a
+   * secret. Give `clientSecret` or `jwks`, not both. Default: none.
+   */
+  jwks?: { readonly keys: readonly JWK[] };
   /** Shown on the consent page. Default is the `clientId`. */
   name?: string;
   /**
    * The grant types the client may use. `refresh_token` lets it ask for `offline_access` at `/authorize` and needs
-   * `authorization_code`.
+   * `authorization_code`. At least one — unless the client only introspects (a resource's `introspectionClients`
+   * names it): then `[]` is allowed, with `scopes: []`.
    */
   grantTypes: readonly GrantType[];
   /** Redirect URIs, compared exactly. Required with `authorization_code`. Default is `[]`. */
@@ -57,7 +88,7 @@ export interface ClientConfig {
    * to a resource the client may target. `offline_access` is governed by `grantTypes`: a client with
    * `refresh_token` may ask for it whether or not it is listed here; listing it (as Duende and oidc-provider
    * configurations do) is accepted for such a client and changes nothing, and refused for a client without
-   * `refresh_token`. At least one resource scope.
+   * `refresh_token`. At least one resource scope, unless the client has no grant types (it only introspects).
    */
   scopes: readonly string[];
   /** The resource ids the client may target. Default: every resource. */

@@ -1,3 +1,4 @@
+import type { AccessTokenClaims } from './access-token.js';
 import type { StoredClient } from './clients/stored-client.js';
 import type { Store } from './store.js';
 
@@ -243,6 +244,21 @@ export class Records {
   async revokeAccessToken(jti: string, exp: number): Promise<void> {
     const remaining = exp - this.#now() / 1000;
     if (remaining > 0) await this.#write(`revoked:${jti}`, { exp }, remaining);
+  }
+
+  /** Keeps a reference token's claims under its hash for its lifetime (`ttl`, seconds), and not a second longer. */
+  saveReferenceToken(tokenHash: string, claims: AccessTokenClaims, ttl: number): Promise<void> {
+    return this.#write(`reference:${tokenHash}`, claims, ttl);
+  }
+
+  /** A reference token's claims, until it expires or is revoked. */
+  getReferenceToken(tokenHash: string): Promise<AccessTokenClaims | undefined> {
+    return this.#read(`reference:${tokenHash}`);
+  }
+
+  /** Forgets a reference token (revocation): introspection answers `active: false` for it from now on. */
+  deleteReferenceToken(tokenHash: string): Promise<void> {
+    return this.#store.delete(`reference:${tokenHash}`);
   }
 
   /** Whether an access token was revoked. */

@@ -5,6 +5,7 @@ import { MetadataDocuments } from './clients/metadata-document.js';
 import type { AuthorizationServerConfig } from './config.js';
 import { authorizeEndpoint } from './endpoints/authorize.js';
 import { consentEndpoint } from './endpoints/consent.js';
+import { introspectEndpoint } from './endpoints/introspect.js';
 import { jwksEndpoint } from './endpoints/jwks.js';
 import { metadataEndpoint, metadataPath } from './endpoints/metadata.js';
 import { registerEndpoint } from './endpoints/register.js';
@@ -71,6 +72,10 @@ function createApp(ctx: ServerContext, configuredIssuer: string | undefined): Ho
   app.post(`${base}/authorize/consent`, (c) => consentEndpoint(ctx, c.req.raw));
   app.post(`${base}/token`, (c) => tokenEndpoint(ctx, c.req.raw));
   app.post(`${base}/revoke`, (c) => revokeEndpoint(ctx, c.req.raw));
+  // Like /register, only when someone may use it: a resource lists introspectionClients.
+  if (ctx.settings.introspectors.size > 0) {
+    app.post(`${base}/introspect`, (c) => introspectEndpoint(ctx, c.req.raw));
+  }
   if (ctx.settings.registration !== undefined) {
     app.post(`${base}/register`, (c) =>
       registerEndpoint(ctx, c.req.raw, c.env?.incoming?.socket.remoteAddress ?? undefined),
@@ -78,6 +83,7 @@ function createApp(ctx: ServerContext, configuredIssuer: string | undefined): Ho
   }
   const posts = [`${base}/token`, `${base}/revoke`, `${base}/authorize/consent`];
   if (ctx.settings.registration !== undefined) posts.push(`${base}/register`);
+  if (ctx.settings.introspectors.size > 0) posts.push(`${base}/introspect`);
   for (const path of posts) {
     app.all(path, methodNotAllowed('POST'));
   }
@@ -98,7 +104,8 @@ function createApp(ctx: ServerContext, configuredIssuer: string | undefined): Ho
 
 /**
  * Creates a reference OAuth 2.0 authorization server: RFC 8707 resource indicators with resource isolation, RFC
- * 9068 JWT access tokens, RFC 8414 metadata, PKCE-only code flow, rotating refresh tokens, RFC 7009 revocation.
+ * 9068 JWT access tokens (or reference tokens, per resource), RFC 8414 metadata, PKCE-only code flow, rotating
+ * refresh tokens, RFC 7009 revocation, RFC 7662 introspection (with RFC 9701 signed answers).
  *
  * The configuration is checked here; a mistake throws a {@link ConfigurationError} naming the field.
  * @example

@@ -1,4 +1,10 @@
-import type { AttemptLimits, AuthorizationServerConfig, GrantType, SigningAlgorithm } from './config.js';
+import type {
+  AccessTokenFormat,
+  AttemptLimits,
+  AuthorizationServerConfig,
+  GrantType,
+  SigningAlgorithm,
+} from './config.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigurationError } from './errors.js';
 import { type KeyStore, MemoryKeyStore } from './key-store.js';
@@ -8,7 +14,7 @@ import { checkAttemptLimits } from './settings/attempt-limits.js';
 import { checkClients, GRANT_TYPES } from './settings/clients.js';
 import { checkDpop, type DpopSettings } from './settings/dpop.js';
 import { lifetime, MIN_SECRET_BYTES, optionNames, refuseUnknown, secretKey } from './settings/fields.js';
-import { checkResources } from './settings/resources.js';
+import { checkIntrospectors, checkResources, introspectionClientsOf } from './settings/resources.js';
 import {
   checkMetadataDocuments,
   checkRegistration,
@@ -26,6 +32,9 @@ export interface Resource {
   readonly name: string;
   readonly scopes: ReadonlySet<string>;
   readonly requireResourceIndicator: boolean;
+  /** Client ids that may introspect this resource's tokens. */
+  readonly introspectionClients: ReadonlySet<string>;
+  readonly accessTokenFormat: AccessTokenFormat;
 }
 
 /**
@@ -127,6 +136,8 @@ export interface Settings {
   /** DPoP at the token endpoint, when turned on. */
   readonly dpop: DpopSettings | undefined;
   readonly now: () => number;
+  /** The clients allowed at `/introspect` and, for each, the resources it speaks for. */
+  readonly introspectors: ReadonlyMap<string, readonly Resource[]>;
   /** Every scope offered, `offline_access` last when some client may refresh. */
   readonly scopesSupported: readonly string[];
   readonly grantTypesSupported: readonly GrantType[];
@@ -202,7 +213,8 @@ export function resolveSettings(config: AuthorizationServerConfig): Settings {
   const metadataDocuments = checkMetadataDocuments(config.clientIdMetadataDocuments, resources);
   const registration = checkRegistration(config.clientRegistration, resources);
   const selfService = metadataDocuments !== undefined || registration !== undefined;
-  const clients = checkClients(config, resources, selfService);
+  const clients = checkClients(config, resources, selfService, introspectionClientsOf(resources));
+  const introspectors = checkIntrospectors(resources, clients);
   const users = checkUsers(config);
   const autoApproveSubject = checkAutoApprove(config, users);
   const allClients = [...clients.values()];
@@ -267,6 +279,7 @@ export function resolveSettings(config: AuthorizationServerConfig): Settings {
     keyStore,
     dpop: checkDpop(config.dpop, now),
     now,
+    introspectors,
     scopesSupported,
     grantTypesSupported: GRANT_TYPES.filter((grant) => grants.has(grant)),
   };

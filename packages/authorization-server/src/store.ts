@@ -13,7 +13,10 @@
  * - `rt:<hash>` — the live refresh token of a grant (with the DPoP key a public client's token is bound to);
  *   `rt-used:<hash>` — a rotated one and when it was rotated, so
  *   its reuse is recognised;
- * - `revoked:<jti>` — a revoked access token, until it expires, so a resource server sharing the store may check it;
+ * - `revoked:<jti>` — a revoked access token, until it expires, so a resource server sharing the store may check it
+ *   (and `/introspect` does);
+ * - `reference:<hash>` — the claims of a reference access token (a resource's `accessTokenFormat: 'reference'`),
+ *   for the token's lifetime; deleted when it is revoked;
  * - `attempts:sign-in:user:<hash>:<window>`, `attempts:sign-in:client:<client_id>:<window>` and the matching
  *   `successes:…` — sign-in attempts per username (hashed) and per client in one attempt-limit window;
  *   `failures:client-auth:<client_id>:<window>` — failed client authentications (counters, by `increment`);

@@ -55,8 +55,8 @@ function reasonOf(error: unknown): string {
 
 /**
  * Verifies a `private_key_jwt` client assertion (RFC 7523 §3, §2.2) with the client's published keys: an asymmetric
- * signature, `iss` = `sub` = the client_id, `aud` naming this server (its issuer or the token or revocation
- * endpoint), `exp` at most {@link MAX_ASSERTION_LIFETIME} seconds ahead, and a `jti` never seen before (kept in the
+ * signature, `iss` = `sub` = the client_id, `aud` naming this server (its issuer or the token, revocation or
+ * introspection endpoint), `exp` at most {@link MAX_ASSERTION_LIFETIME} seconds ahead, and a `jti` never seen before (kept in the
  * store until the assertion expires, so a replay is refused on every instance). Failure is `invalid_client`.
  */
 export async function verifyClientAssertion(
@@ -64,15 +64,22 @@ export async function verifyClientAssertion(
   client: Client,
   assertion: string,
 ): Promise<void> {
-  if (ctx.documents === undefined) throw failed('cannot be checked: no keys are known for this client');
-  const keys = (await ctx.documents.keys(client)) as JSONWebKeySet;
+  // A configured client's keys are inline; a self-described one's come with its document (or its jwks_uri).
+  const inline = client.keys !== undefined && 'jwks' in client.keys ? client.keys.jwks : undefined;
+  const keys = (inline ?? (await ctx.documents?.keys(client))) as JSONWebKeySet | undefined;
+  if (keys === undefined) throw failed('cannot be checked: no keys are known for this client');
   const now = ctx.settings.now();
   let payload: { exp?: number; jti?: unknown };
   try {
     ({ payload } = await jwtVerify(assertion, createLocalJWKSet(keys), {
       issuer: client.clientId,
       subject: client.clientId,
-      audience: [issuerOf(ctx), endpointUrl(ctx, '/token'), endpointUrl(ctx, '/revoke')],
+      audience: [
+        issuerOf(ctx),
+        endpointUrl(ctx, '/token'),
+        endpointUrl(ctx, '/revoke'),
+        endpointUrl(ctx, '/introspect'),
+      ],
       algorithms: ASSERTION_ALGORITHMS,
       currentDate: new Date(now),
       clockTolerance: CLOCK_TOLERANCE,

@@ -53,7 +53,8 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 /** The most redirect URIs a document may list (its 5 KB bound them already; this keeps the consent checks small). */
 export const MAX_DOCUMENT_REDIRECT_URIS = 20;
 
-function checkKeys(doc: Record<string, unknown>, untrusted: (why: string) => Error): ClientKeys {
+/** `jwks` (public keys only) or `jwks_uri` of a `private_key_jwt` client; `untrusted` names the failure. */
+export function checkKeys(doc: Record<string, unknown>, untrusted: (why: string) => Error): ClientKeys {
   const { jwks, jwks_uri: jwksUri } = doc;
   if ((jwks === undefined) === (jwksUri === undefined)) {
     throw untrusted('private_key_jwt needs exactly one of jwks and jwks_uri');

@@ -1,11 +1,11 @@
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { readIssuedToken } from '../access-token.js';
 import { authenticateClient } from '../client-auth.js';
 import { sha256 } from '../crypto.js';
 import { OAuthError } from '../errors.js';
 import { grantLifetime } from '../grants/issue-from-grant.js';
 import { readForm, refuseDuplicates } from '../http/body.js';
 import { emptyResponse } from '../http/responses.js';
-import { issuerOf, type ServerContext } from '../server-context.js';
+import type { ServerContext } from '../server-context.js';
 import type { Client } from '../settings.js';
 
 const notYours = 'The token was not issued to this client.';
@@ -19,25 +19,20 @@ async function revokeRefreshToken(ctx: ServerContext, client: Client, token: str
 }
 
 async function revokeAccessToken(ctx: ServerContext, client: Client, token: string): Promise<boolean> {
-  let payload: { jti?: unknown; exp?: unknown; client_id?: unknown };
-  try {
-    ({ payload } = await jwtVerify(token, createLocalJWKSet(await ctx.keys.publicKeys()), {
-      issuer: issuerOf(ctx),
-      typ: 'at+jwt',
-      currentDate: new Date(ctx.settings.now()),
-    }));
-  } catch {
-    return false; // not ours, malformed or expired: nothing to revoke
-  }
-  if (typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return false;
-  if (payload.client_id !== client.clientId) throw new OAuthError('invalid_request', notYours);
-  await ctx.records.revokeAccessToken(payload.jti, payload.exp);
+  const issued = await readIssuedToken(ctx, token);
+  if (issued === undefined) return false; // not ours, malformed or expired: nothing to revoke
+  const { claims, referenceHash } = issued;
+  if (typeof claims.jti !== 'string' || typeof claims.exp !== 'number') return false;
+  if (claims.client_id !== client.clientId) throw new OAuthError('invalid_request', notYours);
+  if (referenceHash !== undefined) await ctx.records.deleteReferenceToken(referenceHash);
+  await ctx.records.revokeAccessToken(claims.jti, claims.exp);
   return true;
 }
 
 /**
  * `POST /revoke` (RFC 7009): the client authenticates as at `/token` and names a `token`. Revoking a refresh token
- * revokes its whole grant (the family and its access tokens); revoking an access token records its `jti` as revoked.
+ * revokes its whole grant (the family and its access tokens); revoking an access token records its `jti` as revoked
+ * (and forgets a reference token's claims), so `/introspect` answers `active: false` for it.
  * Unknown, invalid or expired tokens still get 200 (§2.2); `token_type_hint` only changes the lookup order.
  */
 export async function revokeEndpoint(ctx: ServerContext, request: Request): Promise<Response> {

@@ -10,6 +10,15 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
   });
 }
 
+/** A response of `contentType` (e.g. a signed JWT) that no cache may keep. */
+export function noStoreResponse(
+  body: string,
+  contentType: string,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(body, { headers: { 'Content-Type': contentType, ...noStore, ...headers } });
+}
+
 /** An empty response that no cache may keep. */
 export function emptyResponse(status = 200): Response {
   return new Response(null, { status, headers: noStore });

@@ -1,12 +1,14 @@
+import { checkKeys } from '../clients/metadata-document.js';
 import type { AuthorizationServerConfig, ClientConfig, GrantType } from '../config.js';
 import { ConfigurationError } from '../errors.js';
 import { OFFLINE_ACCESS } from '../scopes.js';
-import type { Client, Resource } from '../settings.js';
+import type { Client, ClientKeys, Resource } from '../settings.js';
 import { checkRedirectUri, entry, list, nonEmptyString, optionNames, refuseUnknown } from './fields.js';
 
 const CLIENT_OPTIONS = optionNames<ClientConfig>({
   clientId: true,
   clientSecret: true,
+  jwks: true,
   name: true,
   grantTypes: true,
   redirectUris: true,
@@ -21,19 +23,29 @@ export const GRANT_TYPES: readonly GrantType[] = [
   'refresh_token',
 ];
 
-function checkGrantTypes(value: unknown, field: string, clientSecret: string | undefined): Set<GrantType> {
+function checkGrantTypes(
+  value: unknown,
+  field: string,
+  confidential: boolean,
+  introspects: boolean,
+): Set<GrantType> {
   const grants = list(value, field);
-  if (grants.length === 0) throw new ConfigurationError(field, 'allow at least one grant type');
+  if (grants.length === 0 && !introspects) {
+    throw new ConfigurationError(
+      field,
+      "allow at least one grant type (only a client named in a resource's introspectionClients may have none)",
+    );
+  }
   for (const grant of grants) {
     if (!GRANT_TYPES.includes(grant as GrantType)) {
       throw new ConfigurationError(field, `use only ${GRANT_TYPES.join(', ')}`);
     }
   }
   const allowed = new Set(grants as GrantType[]);
-  if (allowed.has('client_credentials') && clientSecret === undefined) {
+  if (allowed.has('client_credentials') && !confidential) {
     throw new ConfigurationError(
       field,
-      'a public client (no clientSecret) cannot use client_credentials; add a clientSecret or remove the grant',
+      'a public client (no clientSecret) cannot use client_credentials; add a clientSecret (or jwks) or remove the grant',
     );
   }
   if (allowed.has('refresh_token') && !allowed.has('authorization_code')) {
@@ -81,18 +93,35 @@ function checkClientScopes(
     }
     return [scope];
   });
-  if (scopes.length === 0) throw new ConfigurationError(field, 'allow at least one resource scope');
+  // A client that only introspects asks for no tokens, so it needs no scope.
+  if (scopes.length === 0 && grantTypes.size > 0) {
+    throw new ConfigurationError(field, 'allow at least one resource scope');
+  }
   return [...new Set(scopes)];
+}
+
+/** `jwks` of a configured `private_key_jwt` client: public keys only, and no secret beside them. */
+function clientKeys(value: unknown, field: string, clientSecret: string | undefined): ClientKeys | undefined {
+  if (value === undefined) return undefined;
+  if (clientSecret !== undefined) {
+    throw new ConfigurationError(
+      field,
+      'give clientSecret or jwks, not both: a client has one way to authenticate',
+    );
+  }
+  return checkKeys({ jwks: value }, (why) => new ConfigurationError(field, why));
 }
 
 /**
  * Checks `clients`: ids registered once, grant types that fit the client, redirect URIs, resources and scopes. None
- * at all is a mistake unless self-service clients (metadata documents, registration) are turned on.
+ * at all is a mistake unless self-service clients (metadata documents, registration) are turned on. A client in
+ * `introspectors` (named by a resource's `introspectionClients`) may have no grant types and no scopes.
  */
 export function checkClients(
   config: AuthorizationServerConfig,
   resources: Map<string, Resource>,
   selfService: boolean,
+  introspectors: ReadonlySet<string> = new Set(),
 ): Map<string, Client> {
   const registered = config.clients === undefined ? [] : list(config.clients, 'clients');
   if (registered.length === 0 && !selfService) {
@@ -111,7 +140,13 @@ export function checkClients(
       throw new ConfigurationError(`${field}.clientId`, `"${clientId}" is registered twice`);
     const clientSecret =
       raw.clientSecret === undefined ? undefined : nonEmptyString(raw.clientSecret, `${field}.clientSecret`);
-    const grantTypes = checkGrantTypes(raw.grantTypes, `${field}.grantTypes`, clientSecret);
+    const keys = clientKeys(raw.jwks, `${field}.jwks`, clientSecret);
+    const grantTypes = checkGrantTypes(
+      raw.grantTypes,
+      `${field}.grantTypes`,
+      clientSecret !== undefined || keys !== undefined,
+      introspectors.has(clientId),
+    );
     const redirectUris = list(raw.redirectUris ?? [], `${field}.redirectUris`).map((uri, j) =>
       checkRedirectUri(uri, `${field}.redirectUris[${j}]`),
     );
@@ -127,8 +162,8 @@ export function checkClients(
       clientId,
       clientSecret,
       clientSecretHash: undefined,
-      authMethod: undefined,
-      keys: undefined,
+      authMethod: keys === undefined ? undefined : 'private_key_jwt',
+      keys,
       name: raw.name === undefined ? clientId : nonEmptyString(raw.name, `${field}.name`),
       grantTypes,
       redirectUris,
