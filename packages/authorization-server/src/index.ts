@@ -20,5 +20,6 @@ export { generateSigningKey, KeyRing, type SigningKey } from './keys.js';
 export { type HashPasswordOptions, hashPassword } from './passwords.js';
 export type { AuthorizationServer, ListeningServer } from './server.js';
 export { createAuthorizationServer } from './server.js';
+export { CONFIG_OPTION_NAMES } from './settings.js';
 export type { MemoryStoreOptions, Store } from './store.js';
 export { MemoryStore } from './store.js';

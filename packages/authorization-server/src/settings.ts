@@ -182,33 +182,38 @@ function checkKeyStore(config: AuthorizationServerConfig): KeyStore {
   return checkStorage('keyStore', config.keyStore ?? new MemoryKeyStore(), KEY_STORE_METHODS, 'KeyStore');
 }
 
-const CONFIG_OPTIONS = optionNames<AuthorizationServerConfig>({
-  issuer: true,
-  resources: true,
-  clients: true,
-  clientIdMetadataDocuments: true,
-  clientRegistration: true,
-  users: true,
-  autoApprove: true,
-  accessTokenLifetime: true,
-  refreshTokenLifetime: true,
-  authorizationCodeLifetime: true,
-  interactionLifetime: true,
-  interactionSecret: true,
-  attemptLimits: true,
-  signingAlgorithm: true,
-  store: true,
-  keyStore: true,
-  dpop: true,
-  now: true,
-});
+/**
+ * The name of every {@link AuthorizationServerConfig} option, for wrappers that take the same options and check
+ * names themselves (`@audguard/testing`'s `startTestIssuer`), so the list is written once.
+ */
+export const CONFIG_OPTION_NAMES: readonly (keyof AuthorizationServerConfig)[] =
+  optionNames<AuthorizationServerConfig>({
+    issuer: true,
+    resources: true,
+    clients: true,
+    clientIdMetadataDocuments: true,
+    clientRegistration: true,
+    users: true,
+    autoApprove: true,
+    accessTokenLifetime: true,
+    refreshTokenLifetime: true,
+    authorizationCodeLifetime: true,
+    interactionLifetime: true,
+    interactionSecret: true,
+    attemptLimits: true,
+    signingAlgorithm: true,
+    store: true,
+    keyStore: true,
+    dpop: true,
+    now: true,
+  });
 
 /** Checks the configuration and applies the {@link DEFAULTS}. Throws {@link ConfigurationError}. @internal */
 export function resolveSettings(config: AuthorizationServerConfig): Settings {
   if (typeof config !== 'object' || config === null) {
     throw new ConfigurationError('config', 'pass a configuration object');
   }
-  refuseUnknown(config, CONFIG_OPTIONS, 'config');
+  refuseUnknown(config, CONFIG_OPTION_NAMES, 'config');
   const resources = checkResources(config);
   const metadataDocuments = checkMetadataDocuments(config.clientIdMetadataDocuments, resources);
   const registration = checkRegistration(config.clientRegistration, resources);

@@ -2,6 +2,7 @@ import {
   type AuthorizationServer,
   type AuthorizationServerConfig,
   type ClientConfig,
+  CONFIG_OPTION_NAMES,
   ConfigurationError,
   createAuthorizationServer,
   DEFAULTS,
@@ -204,28 +205,16 @@ export async function startTestIssuer(options: TestIssuerOptions): Promise<TestI
 }
 
 /**
- * The option names of {@link startTestIssuer}: its own and the authorization server's (less `issuer`). Typed as a
- * complete record of {@link TestIssuerOptions}, so an option added to the server fails to compile here until listed.
+ * Options of {@link TestIssuerOptions} that the authorization server does not have: none today. Typed as a complete
+ * record, so an option added to the kit alone fails to compile here until listed.
  */
-const ISSUER_OPTIONS = Object.keys({
-  resources: true,
-  clients: true,
-  clientIdMetadataDocuments: true,
-  clientRegistration: true,
-  users: true,
-  autoApprove: true,
-  accessTokenLifetime: true,
-  refreshTokenLifetime: true,
-  authorizationCodeLifetime: true,
-  interactionLifetime: true,
-  interactionSecret: true,
-  attemptLimits: true,
-  signingAlgorithm: true,
-  store: true,
-  keyStore: true,
-  dpop: true,
-  now: true,
-} satisfies Record<keyof TestIssuerOptions, true>);
+const OWN_OPTIONS: Record<Exclude<keyof TestIssuerOptions, keyof AuthorizationServerConfig>, true> = {};
+
+/** The option names of {@link startTestIssuer}: the authorization server's, less `issuer`, and the kit's own. */
+const ISSUER_OPTIONS = [
+  ...CONFIG_OPTION_NAMES.filter((name) => name !== 'issuer'),
+  ...Object.keys(OWN_OPTIONS),
+];
 
 interface CheckedResource {
   readonly config: TestResource;

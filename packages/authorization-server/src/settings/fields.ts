@@ -104,8 +104,8 @@ export function secretKey(value: unknown, field: string, fallback: () => Uint8Ar
  * The option names of a configuration type, in documentation order. Typed `Record<keyof T, true>`, so the compiler
  * refuses a list that misses a field of `T` or names one it does not have: the list cannot drift from the type.
  */
-export function optionNames<T>(names: Record<keyof T, true>): readonly string[] {
-  return Object.keys(names);
+export function optionNames<T>(names: Record<keyof T, true>): readonly (keyof T & string)[] {
+  return Object.keys(names) as (keyof T & string)[];
 }
 
 /**
