@@ -48,7 +48,9 @@ export async function providerKey(shape: KeyShape = {}): Promise<ProviderKey> {
   const published: Record<string, unknown> = {};
   if (shape.x5c) {
     if (alg !== 'RS256') throw new Error('x5c: RSA keys only');
-    certificate = selfSignedCertificate(privateKey, publicKey, 'audguard provider test');
+    const spki = publicKey.export({ type: 'spki', format: 'der' });
+    const serial = certificateSerial(createHash('sha256').update(spki).digest().subarray(0, 8));
+    certificate = selfSignedCertificate(privateKey, publicKey, 'audguard provider test', serial);
     published.x5c = [certificate.toString('base64')];
     published.x5t = createHash('sha1').update(certificate).digest('base64url');
     if (shape.x5c === 'both') {
@@ -91,18 +93,30 @@ export const at = (offset = 0) => Math.floor(Date.now() / 1000) + offset;
 
 // ---- A minimal X.509 v3 self-signed certificate (DER), so `x5c` holds a real certificate for the key ----------
 
-function selfSignedCertificate(privateKey: KeyObject, publicKey: KeyObject, commonName: string): Buffer {
+/**
+ * A certificate serial from `seed` (any bytes, here a hash of the key): RFC 5280 §4.1.2.2 wants a positive
+ * INTEGER, so a seed of all zero bytes gets its last bit set (zero is not positive). `derInteger` then encodes it
+ * minimally whatever its first byte is.
+ */
+export function certificateSerial(seed: Uint8Array): Buffer {
+  const serial = Buffer.from(seed.length === 0 ? [0] : seed);
+  if (serial.every((byte) => byte === 0)) serial[serial.length - 1] = 1;
+  return serial;
+}
+
+/** Exported for test/providers/keys.test.ts, which drives it with edge-case serials. */
+export function selfSignedCertificate(
+  privateKey: KeyObject,
+  publicKey: KeyObject,
+  commonName: string,
+  serial: Uint8Array,
+): Buffer {
   const sha256WithRsa = seq(oid('1.2.840.113549.1.1.11'), Buffer.from([0x05, 0x00]));
   const name = seq(set(seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from(commonName, 'utf8')))));
   const now = Date.now();
   const tbs = seq(
-    tlv(0xa0, integer(Buffer.from([2]))), // v3
-    integer(
-      createHash('sha256')
-        .update(publicKey.export({ type: 'spki', format: 'der' }))
-        .digest()
-        .subarray(0, 8),
-    ),
+    tlv(0xa0, derInteger(Buffer.from([2]))), // v3
+    derInteger(serial),
     sha256WithRsa,
     name,
     seq(utcTime(new Date(now - 86_400_000)), utcTime(new Date(now + 365 * 86_400_000))),
@@ -130,13 +144,18 @@ function tlv(tag: number, content: Buffer): Buffer {
 }
 const seq = (...parts: Buffer[]) => tlv(0x30, Buffer.concat(parts));
 const set = (...parts: Buffer[]) => tlv(0x31, Buffer.concat(parts));
-// A non-negative DER INTEGER, minimal: Node refuses a redundant leading zero byte (a serial from a hash can have one).
-const integer = (bytes: Buffer) => {
+/**
+ * A DER INTEGER holding the unsigned big-endian number `bytes`. DER (X.690 §8.3.2) wants the shortest two's
+ * complement form: leading zero bytes go (OpenSSL refuses `00 12 ...` as a serial, which failed one run in a few
+ * hundred when the key's hash began with 0x00), and a 0x00 comes back in front when the top bit is set, or the
+ * number would read as negative.
+ */
+export function derInteger(bytes: Uint8Array): Buffer {
   let start = 0;
-  while (start < bytes.length - 1 && bytes[start] === 0 && ((bytes[start + 1] ?? 0) & 0x80) === 0) start++;
-  const minimal = bytes.subarray(start);
-  return tlv(0x02, (minimal[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
-};
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const magnitude = bytes.length === 0 ? Buffer.from([0]) : Buffer.from(bytes.subarray(start));
+  return tlv(0x02, (magnitude[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), magnitude]) : magnitude);
+}
 const utcTime = (date: Date) =>
   tlv(0x17, Buffer.from(`${date.toISOString().slice(2, 19).replace(/[-:T]/g, '')}Z`, 'ascii'));
 

@@ -18,7 +18,10 @@ import {
   startRedisServer,
 } from './cluster.js';
 
-const TIMEOUT = 250; // each Redis call, ms
+// Each Redis call, ms. Not less: on 2 shared, loaded cores replies were measured arriving 20-30 ms after a 250 ms
+// deadline, outside any outage, and a call timed out after the refresh token was taken tears that worker's grant
+// (503, then invalid_grant) — with four workers, sometimes every grant before Redis even stopped.
+const TIMEOUT = 500;
 const BOUND = 1500; // each request, ms: a few calls' worth, with room for a loaded machine
 const client: [string, string] = ['client', 'secret'];
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -69,6 +72,15 @@ async function viaFront(issuer: string): Promise<Answer> {
   return { status: response.status, headers: response.headers, body: JSON.parse(text), text };
 }
 
+/** The status of `request` once it is not 503 (at most 5 tries, 250 ms apart). */
+async function verdict(request: () => Promise<Answer>): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const { status } = await request();
+    if (status !== 503 || attempt === 5) return status;
+    await sleep(250);
+  }
+}
+
 function expectUnavailable(reply: Pick<Reply, 'status' | 'error' | 'retryAfter'>): void {
   expect(reply).toMatchObject({ status: 503, error: 'temporarily_unavailable', retryAfter: '1' });
 }
@@ -85,12 +97,19 @@ describeRedis('Redis outages under traffic', () => {
     const replies: Reply[] = [];
     let running = true;
     const rotated: string[][] = [];
+    // Each worker's grant is issued before the clock to the outage starts: on a loaded machine issuing one can take
+    // longer than the traffic runs before Redis stops.
+    const grants = await Promise.all([0, 1, 2, 3].map((w) => grant(w % 2 ? a : b)));
     const worker = async (w: number) => {
-      let rt: string | undefined = await grant(w % 2 ? a : b);
+      let rt: string | undefined = grants[w];
       rotated[w] = [];
-      for (let n = 0; running; n++) {
+      // A refresh answered 503 may or may not have taken the token: when told to stop, a worker first retries it
+      // (as Retry-After invites) until it is decided, so the token it returns is known to be live or gone.
+      let undecided = false;
+      let retries = 0;
+      for (let n = 0; running || (undecided && rt !== undefined && retries++ < 50); n++) {
         const start = performance.now();
-        const refreshing: boolean = n % 2 === 1 && rt !== undefined;
+        const refreshing: boolean = (n % 2 === 1 || !running) && rt !== undefined;
         const answer: Answer = refreshing
           ? await refresh(n % 4 === 1 ? a : b, rt as string)
           : await viaFront(cluster.issuer);
@@ -109,6 +128,7 @@ describeRedis('Redis outages under traffic', () => {
         }
         // A rotation torn by the outage (taken, not delivered) ends that grant: refused, never duplicated.
         if (refreshing && answer.status === 400) rt = undefined;
+        if (refreshing) undecided = answer.status === 503;
         if (answer.status === 503) await sleep(20);
       }
       return rt;
@@ -129,6 +149,11 @@ describeRedis('Redis outages under traffic', () => {
       });
     }
     await sleep(300);
+    // The outage lasts until it has refused enough traffic, not a fixed time: a starved process may send little.
+    await vi.waitFor(() => expect(replies.filter((reply) => reply.start > down).length).toBeGreaterThan(10), {
+      timeout: 10_000,
+      interval: 50,
+    });
     const up = performance.now();
     await server.start();
 
@@ -156,18 +181,20 @@ describeRedis('Redis outages under traffic', () => {
 
     // No grant lost: every grant issued before the outage refreshes, and the code issued before it redeems.
     // None duplicated: each works once; a second use is a replay, refused.
+    // Redis is back, but a loaded machine can still make one call miss its deadline: a 503 decides nothing, so each
+    // is asked again, as its Retry-After invites, until it gets a verdict (a 503 that took a token still fails here).
     for (const rt of idle) {
-      expect((await refresh(b, rt)).status).toBe(200);
-      expect((await refresh(a, rt)).status).toBe(400);
+      expect(await verdict(() => refresh(b, rt))).toBe(200);
+      expect(await verdict(() => refresh(a, rt))).toBe(400);
     }
-    expect((await redeem(a, pending.code, pending.verifier)).status).toBe(200);
-    expect((await redeem(b, pending.code, pending.verifier)).status).toBe(400);
+    expect(await verdict(() => redeem(a, pending.code, pending.verifier))).toBe(200);
+    expect(await verdict(() => redeem(b, pending.code, pending.verifier))).toBe(400);
     // The workers' grants: the latest refresh token of each still works, none of the rotated ones does. (A worker
     // whose rotation was in flight at the instant Redis stopped may have lost its grant — taken, not delivered —
     // and was refused since; never was one duplicated.)
     for (const [w, rt] of live.entries()) {
-      if (rt !== undefined) expect((await refresh(b, rt)).status).toBe(200);
-      for (const old of rotated[w] ?? []) expect((await refresh(a, old)).status).toBe(400);
+      if (rt !== undefined) expect(await verdict(() => refresh(b, rt))).toBe(200);
+      for (const old of rotated[w] ?? []) expect(await verdict(() => refresh(a, old))).toBe(400);
     }
     expect(live.filter((rt) => rt !== undefined).length).toBeGreaterThan(0);
   });

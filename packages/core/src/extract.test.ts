@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { refusal } from '../test/refusal.js';
 import { AUDIENCE, ISSUER, mint, type TestKey, testKey } from '../test/tokens.js';
 import { authenticateNow } from './adapter.js';
-import { type AuthError, createVerifier, type NodeRequestLike, type VerifierOptions } from './index.js';
+import { createVerifier, type NodeRequestLike, type VerifierOptions } from './index.js';
 
 let key: TestKey;
 let token: string;
@@ -24,15 +25,6 @@ const node = (rawHeaders: string[], extra: Partial<NodeRequestLike> = {}): NodeR
   headers: {},
   ...extra,
 });
-
-async function refusal(promise: Promise<unknown>): Promise<AuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AuthError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('RFC 6750 §2 extraction', () => {
   it('accepts the Bearer scheme in any case', async () => {

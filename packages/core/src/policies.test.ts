@@ -4,6 +4,7 @@
  * `validate` hook, scope claims and ID tokens.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { refusal } from '../test/refusal.js';
 import { AUDIENCE, ISSUER, mint, OTHER_API, type TestKey, testKey } from '../test/tokens.js';
 import {
   type AccessToken,
@@ -29,15 +30,6 @@ const verifier = (options: Record<string, unknown> = {}) =>
 const token = (claims: Record<string, unknown> = {}) => mint(key, { claims });
 const web = (url: string, authorization?: string) =>
   new Request(url, authorization === undefined ? {} : { headers: { authorization } });
-
-async function refusal(promise: Promise<unknown>): Promise<AuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AuthError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('audience per request (the seed: a resource per tenant)', () => {
   const tenantAudience = (request: Request | { url?: string | undefined }) => {

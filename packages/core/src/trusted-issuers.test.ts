@@ -4,8 +4,9 @@
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type JwksServer, json, type SigningKey, signingKey, startJwksServer } from '../test/jwks-server.js';
+import { refusal } from '../test/refusal.js';
 import { b64json } from '../test/tokens.js';
-import { type AuthError, ConfigurationError, createVerifier, type IssuerResolver } from './index.js';
+import { ConfigurationError, createVerifier, type IssuerResolver } from './index.js';
 
 const AUDIENCE = 'api://orders';
 const tenantIssuer = (tid: string) => `https://login.microsoftonline.com/${tid}/v2.0`;
@@ -50,15 +51,6 @@ async function entraToken(
     new TextEncoder().encode(input),
   );
   return `${input}.${Buffer.from(signature).toString('base64url')}`;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<AuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AuthError;
-  }
-  throw new Error('expected a refusal');
 }
 
 /** A resolver trusting `tenants`, all publishing at the server's common key set; it counts its calls. */

@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { refusal } from '../test/refusal.js';
 import {
   AUDIENCE,
   b64json,
@@ -11,13 +12,7 @@ import {
   tamper,
   testKey,
 } from '../test/tokens.js';
-import {
-  type AuthError,
-  createVerifier,
-  type JsonWebKey,
-  type JwsAlgorithm,
-  type VerifierOptions,
-} from './index.js';
+import { createVerifier, type JsonWebKey, type JwsAlgorithm, type VerifierOptions } from './index.js';
 
 let rsa: TestKey;
 let ec: TestKey;
@@ -38,15 +33,6 @@ function verifier(options: Partial<VerifierOptions> = {}) {
     jwks: { keys: [rsa.jwk, ec.jwk] },
     ...options,
   });
-}
-
-async function refusal(promise: Promise<unknown>): Promise<AuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AuthError;
-  }
-  throw new Error('expected the token to be refused');
 }
 
 describe('signature', () => {

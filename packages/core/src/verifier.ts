@@ -1,19 +1,17 @@
 import type { LRUCache } from 'lru-cache';
 import { AudiencePolicies, callAudience } from './audience-policies.js';
-import { checkAudience, readAudience } from './checks/audience.js';
-import { checkClaims, readIssuer } from './checks/claims.js';
-import { checkClient, clientIdOf } from './checks/client.js';
+import { readIssuer } from './checks/claims.js';
 import { checkHeader } from './checks/header.js';
-import { checkScopes, type ScopeMatch } from './checks/scopes.js';
+import { checkPayload, type Prepared, recheckPrepared } from './checks/payload.js';
+import { challengeScopes, checkTokenScopes, type ScopeMatch } from './checks/scopes.js';
 import { checkSignatureLength, verifyingKey } from './checks/signature.js';
-import { checkTimes, readTimeClaims, type TimeClaims } from './checks/time.js';
-import { freezeToken, isVerifiedToken } from './checks/token.js';
-import { checkAccessTokenKind } from './checks/token-kind.js';
+import { checkTokenString, freezeToken, isVerifiedToken } from './checks/token.js';
+import { applyValidator } from './checks/validate.js';
 import { resolveSettings, type VerifierSettings } from './config/settings.js';
-import { publishAccepted, publishRefused, vouchedFor } from './decisions.js';
+import { publishAccepted, publishRefused } from './decisions.js';
 import { authenticateWithDpop, confirmBinding, type TokenSteps, tagScheme } from './dpop/authenticate.js';
 import { DpopChecker } from './dpop/check.js';
-import { AuthError, isAuthError } from './errors.js';
+import { AuthError } from './errors.js';
 import { type AuthenticateRequest, extractBearerToken, extractBearerTokenSync } from './extract.js';
 import { type IntrospectionEntry, Introspector } from './introspection/introspector.js';
 import type { VerificationKey } from './lib/crypto.js';
@@ -41,13 +39,6 @@ export {
   type VerifierInternals,
   type VerifyOptions,
 } from './verifier-api.js';
-
-/** A token whose claims passed every check that depends on them alone. */
-interface Prepared {
-  readonly token: AccessToken<Record<string, unknown>>;
-  readonly times: TimeClaims;
-  readonly audience: readonly string[] | undefined;
-}
 
 interface CacheEntry extends Prepared {
   /** Estimated memory held, for the cache's byte bound. */
@@ -159,9 +150,8 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
         throw new AuthError('missing_token', needed.length > 0 ? { scopes: needed } : {});
       if (!isVerifiedToken(token)) throw new AuthError('unverified_token');
       try {
-        checkScopes(token.scopes, required, match, needed);
+        checkTokenScopes(token, required, match, needed);
       } catch (error) {
-        vouchedFor(error, token.claims, token.scopes);
         // With DPoP on, a verified token came with the scheme its binding demands: that challenge gets the 403.
         if (this.dpop)
           tagScheme(error, (token.claims as JwtClaims).cnf?.jkt === undefined ? 'Bearer' : 'DPoP');
@@ -229,25 +219,12 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
   }
 
   private withScopes(token: AccessToken<Claims>, options: VerifyOptions): AccessToken<Claims> {
-    if (options.scopes !== undefined) {
-      try {
-        checkScopes(token.scopes, options.scopes, options.scopeMatch);
-      } catch (error) {
-        vouchedFor(error, token.claims, token.scopes);
-        throw error;
-      }
-    }
+    if (options.scopes !== undefined) checkTokenScopes(token, options.scopes, options.scopeMatch);
     return token;
   }
 
   private verifyToken(token: string, context: CallContext): Maybe<AccessToken<Claims>> {
-    if (typeof token !== 'string' || token.length === 0) throw new AuthError('malformed_token');
-    const { maxTokenLength } = this.settings;
-    if (token.length > maxTokenLength) {
-      throw new AuthError('token_too_large', {
-        description: `The token is longer than ${maxTokenLength} characters.`,
-      });
-    }
+    checkTokenString(token, this.settings.maxTokenLength);
     if (this.introspector?.handles(token)) return this.introspected(token, context, this.introspector);
     const cached = this.fromCache(token, context);
     if (cached) return cached;
@@ -273,19 +250,14 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
   private fromCache(token: string, context: CallContext): Maybe<AccessToken<Claims>> | undefined {
     const cached = this.cache?.get(token);
     if (!cached) return undefined;
-    const verified = cached.token as AccessToken<Claims>;
-    try {
-      checkTimes(cached.times, this.nowSeconds(), this.settings.time);
-      checkAudience(cached.audience, this.policies.for(cached.issuer, context));
-    } catch (error) {
-      vouchedFor(error, verified.claims);
-      throw error;
-    }
+    recheckPrepared(cached, this.nowSeconds(), this.settings, () =>
+      this.policies.for(cached.issuer, context),
+    );
     if (!cached.issuer.keys.stillTrusts(cached.key)) {
       this.cache?.delete(token);
       return undefined;
     }
-    return this.validated(verified, context);
+    return this.validated(cached.token as AccessToken<Claims>, context);
   }
 
   /** After the signature: the claims, then the frozen token, remembered by the cache. */
@@ -306,10 +278,7 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     return this.validated(prepared.token as AccessToken<Claims>, context);
   }
 
-  /**
-   * Every check of a token's claims — time, kind, audience, client, shapes, required values — then the frozen
-   * token: for a JWT after its signature, for an opaque token after its introspection answer.
-   */
+  /** Every check of a token's claims ({@link checkPayload}), then the frozen token. */
   private prepare(
     token: string,
     header: Record<string, unknown>,
@@ -318,20 +287,8 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
     context: CallContext,
   ): Prepared {
     const { settings } = this;
-    let times: TimeClaims;
-    let audience: readonly string[] | undefined;
-    try {
-      times = readTimeClaims(payload);
-      checkTimes(times, this.nowSeconds(), settings.time);
-      checkAccessTokenKind(payload);
-      audience = readAudience(payload.aud);
-      checkAudience(audience, this.policies.for(issuer, context));
-      checkClient(clientIdOf(payload), settings.clientIds);
-      checkClaims(payload, { tokenType: settings.header.tokenType, ...settings });
-    } catch (error) {
-      vouchedFor(error, payload);
-      throw error;
-    }
+    const policy = () => this.policies.for(issuer, context);
+    const { times, audience } = checkPayload(payload, this.nowSeconds(), settings, policy);
     const verified = freezeToken<Claims>(
       token,
       header as JwsHeader,
@@ -367,49 +324,19 @@ class AudguardVerifier<Claims extends object> implements Verifier<Claims> {
         entry.prepared = prepared;
         return this.validated(prepared.token as AccessToken<Claims>, context);
       }
-      try {
-        checkTimes(known.times, this.nowSeconds(), this.settings.time);
-        checkAudience(known.audience, this.policies.for(entry.issuer, context));
-      } catch (error) {
-        vouchedFor(error, known.token.claims);
-        throw error;
-      }
+      recheckPrepared(known, this.nowSeconds(), this.settings, () =>
+        this.policies.for(entry.issuer, context),
+      );
       return this.validated(known.token as AccessToken<Claims>, context);
     });
   }
 
   /** The application's own check, last, on every use of a token (cache hits too). */
   private validated(token: AccessToken<Claims>, context: CallContext): Maybe<AccessToken<Claims>> {
-    const validate = this.settings.validate;
-    if (validate === undefined) return token;
-    const refuse = (error: unknown) => {
-      vouchedFor(error, token.claims);
-      throw error;
-    };
-    let verdict: ReturnType<typeof validate>;
-    try {
-      verdict = validate(token as AccessToken<Record<string, unknown>>, context.request);
-    } catch (error) {
-      return refuse(error);
-    }
-    return andThen(verdict, (result) => {
-      if (result === false) return refuse(new AuthError('validation_failed'));
-      if (typeof result === 'string')
-        return refuse(new AuthError('validation_failed', { description: result }));
-      return token;
-    });
+    return applyValidator(this.settings.validate, token, context.request);
   }
 
   private nowSeconds(): number {
     return Math.floor(this.settings.now() / 1000);
   }
-}
-
-/**
- * MCP 2026-07-28: a 401 SHOULD name the scopes the request needs, so a client asks for them at once. A refusal
- * without scopes of its own gets those of the call (the guard's), on the same error object.
- */
-function challengeScopes(error: unknown, scopes: readonly string[] | undefined): void {
-  if (scopes === undefined || scopes.length === 0 || !isAuthError(error) || error.status !== 401) return;
-  if (error.scopes === undefined) (error as { scopes: readonly string[] | undefined }).scopes = scopes;
 }

@@ -5,8 +5,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
-import type { JsonWebKey, JwsAlgorithm } from '../src/index.js';
+import { type JWTPayload, SignJWT } from 'jose';
+import type { JwsAlgorithm } from '../src/index.js';
+import { type TestKey, testKey } from './tokens.js';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, server: JwksServer) => void;
 
@@ -165,22 +166,11 @@ export function gate(handler: Handler): { handler: Handler; open(): void; waitin
 
 // ---- Keys and tokens ------------------------------------------------------------------------------------------
 
-export interface SigningKey {
-  alg: JwsAlgorithm;
-  kid: string;
-  privateKey: CryptoKey;
-  /** The public JWK, as an issuer would publish it. */
-  jwk: JsonWebKey;
-}
+/** A signing key and its published JWK: the one shape every core test uses ({@link testKey}). */
+export type SigningKey = TestKey;
 
-export async function signingKey(alg: JwsAlgorithm, kid: string): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
-  return {
-    alg,
-    kid,
-    privateKey,
-    jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } as JsonWebKey,
-  };
+export function signingKey(alg: JwsAlgorithm, kid: string): Promise<SigningKey> {
+  return testKey(alg, kid);
 }
 
 export interface TokenOptions {

@@ -1,5 +1,6 @@
-import { AuthError } from '../errors.js';
-import type { JwtClaims } from '../types.js';
+import { vouchedFor } from '../decisions.js';
+import { AuthError, isAuthError } from '../errors.js';
+import type { AccessToken, JwtClaims } from '../types.js';
 
 /** How required scopes combine. */
 export type ScopeMatch = 'all' | 'any';
@@ -55,6 +56,30 @@ export function checkScopes(
         : `The access token lacks a required scope; needed: ${needed.join(', ')}.`,
     scopes: needed,
   });
+}
+
+/** {@link checkScopes} on a verified token; a refusal carries its claims and scopes to the decision log. */
+export function checkTokenScopes(
+  token: AccessToken<object>,
+  required: readonly string[],
+  match?: ScopeMatch,
+  needed?: readonly string[],
+): void {
+  try {
+    checkScopes(token.scopes, required, match, needed);
+  } catch (error) {
+    vouchedFor(error, token.claims, token.scopes);
+    throw error;
+  }
+}
+
+/**
+ * MCP 2026-07-28: a 401 SHOULD name the scopes the request needs, so a client asks for them at once. A refusal
+ * without scopes of its own gets those of the call (the guard's), on the same error object.
+ */
+export function challengeScopes(error: unknown, scopes: readonly string[] | undefined): void {
+  if (scopes === undefined || scopes.length === 0 || !isAuthError(error) || error.status !== 401) return;
+  if (error.scopes === undefined) (error as { scopes: readonly string[] | undefined }).scopes = scopes;
 }
 
 /**

@@ -1,9 +1,20 @@
+import { AuthError } from '../errors.js';
 import type { AccessToken, JwsHeader, JwtClaims } from '../types.js';
 import { clientIdOf } from './client.js';
 import { expandScopes, grantedScopes } from './scopes.js';
 
 /** Tokens the verifier produced: adapters and `checkScopes` trust nothing else that looks like one. */
 const produced = new WeakSet<object>();
+
+/** The token as given: a non-empty string of at most `maxTokenLength` characters, before anything parses it. */
+export function checkTokenString(token: unknown, maxTokenLength: number): asserts token is string {
+  if (typeof token !== 'string' || token.length === 0) throw new AuthError('malformed_token');
+  if (token.length > maxTokenLength) {
+    throw new AuthError('token_too_large', {
+      description: `The token is longer than ${maxTokenLength} characters.`,
+    });
+  }
+}
 
 /**
  * The verified token, frozen: the cache hands the same object to every request with the same token, so nothing

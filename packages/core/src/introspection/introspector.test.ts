@@ -12,9 +12,9 @@ import {
   publicJwk,
   startIntrospectionServer,
 } from '../../test/introspection-server.js';
+import { refusal } from '../../test/refusal.js';
 import { AUDIENCE, ISSUER, mint, type TestKey, testKey } from '../../test/tokens.js';
 import {
-  type AuthError,
   createVerifier,
   type IntrospectionOptions,
   type JsonWebKey,
@@ -92,15 +92,6 @@ const get = (token: string, headers: Record<string, string> = {}) =>
   new Request('https://orders.example.com/orders', {
     headers: { authorization: `Bearer ${token}`, ...headers },
   });
-
-async function refusal(promise: Promise<unknown>): Promise<AuthError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error === undefined) throw new Error('accepted');
-  return error as AuthError;
-}
 
 describe('introspection', () => {
   it('asks with the client credentials and the token, and accepts an active answer that meets every local check', async () => {

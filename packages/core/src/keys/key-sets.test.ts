@@ -19,6 +19,7 @@ import {
   stallBody,
   startJwksServer,
 } from '../../test/jwks-server.js';
+import { refusal } from '../../test/refusal.js';
 import {
   type AuthError,
   createVerifier,
@@ -101,15 +102,6 @@ function remote(clock: Clock, options: Partial<VerifierOptions> = {}, path = '/j
     clock: clock.fn,
     ...options,
   });
-}
-
-async function refusal(promise: Promise<unknown>): Promise<AuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AuthError;
-  }
-  throw new Error('expected a refusal');
 }
 
 /** Polls `check` until it passes (or `ms` elapse, then throws its last error). */

@@ -6,8 +6,9 @@
 import { channel } from 'node:diagnostics_channel';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type JwksServer, json, startJwksServer } from '../../test/jwks-server.js';
+import { refusal } from '../../test/refusal.js';
 import { AUDIENCE, ISSUER, mint, type TestKey, testKey } from '../../test/tokens.js';
-import { type AuthError, createVerifier, type DecisionEvent, type KeysEvent } from '../index.js';
+import { createVerifier, type DecisionEvent, type KeysEvent } from '../index.js';
 import { nearMiss, resetWarnings } from './diagnostics.js';
 
 let key: TestKey;
@@ -128,7 +129,7 @@ describe('audguard:keys and warnings', () => {
       jwksOptions: { errorBackoffMs: 0 },
     });
     for (let i = 0; i < 3; i++) {
-      expect(((await broken.verify(await mint(key)).catch((e) => e)) as AuthError).status).toBe(503);
+      expect((await refusal(broken.verify(await mint(key)))).status).toBe(503);
     }
     expect(keys.events.filter((e) => e.type === 'fetch_failed')).toHaveLength(3);
     const [once, ...more] = warnings('AUDGUARD_KEYS_UNAVAILABLE');
@@ -142,9 +143,7 @@ describe('audguard:keys and warnings', () => {
   it('warns once about an issuer that differs from the configured one by a trailing slash', async () => {
     const v = createVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [key.jwk] } });
     for (let i = 0; i < 3; i++) {
-      const error = (await v
-        .verify(await mint(key, { claims: { iss: `${ISSUER}/` } }))
-        .catch((e) => e)) as AuthError;
+      const error = await refusal(v.verify(await mint(key, { claims: { iss: `${ISSUER}/` } })));
       // The client still gets the plain refusal; the explanation is for the operator.
       expect(error).toMatchObject({ status: 401, reason: 'unknown_issuer' });
       expect(error.description).not.toMatch(/slash/);
