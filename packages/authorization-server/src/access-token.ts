@@ -1,5 +1,6 @@
 import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
 import { randomToken, sha256 } from './crypto.js';
+import type { SigningKey } from './keys.js';
 import { issuerOf, type ServerContext } from './server-context.js';
 
 /** Who and what an access token is for. */
@@ -40,11 +41,13 @@ function wantsReference(ctx: ServerContext, audience: readonly string[]): boolea
  * and an array otherwise: an RFC 9068 JWT (`typ: at+jwt`) signed with the current key, or — when a resource of the
  * audience has `accessTokenFormat: 'reference'` — an opaque random string whose claims are kept in the store for
  * the token's lifetime (under the hash of the token), for `/introspect` to answer from. A DPoP-bound token carries
- * `cnf: { jkt }` either way.
+ * `cnf: { jkt }` either way. `signingKey`: the key to sign with, when the caller read it already (default: the
+ * current one, read now).
  */
 export async function issueAccessToken(
   ctx: ServerContext,
   request: AccessTokenRequest,
+  signingKey?: SigningKey,
 ): Promise<IssuedAccessToken> {
   const iat = Math.floor(ctx.settings.now() / 1000);
   const expiresIn = ctx.settings.accessTokenLifetime;
@@ -68,7 +71,7 @@ export async function issueAccessToken(
     await ctx.records.saveReferenceToken(await sha256(token), claims, expiresIn);
     return { token, jti, exp, expiresIn };
   }
-  const key = await ctx.keys.signingKey();
+  const key = signingKey ?? (await ctx.keys.signingKey());
   const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: key.alg, typ: 'at+jwt', kid: key.kid })
     .sign(key.privateKey);

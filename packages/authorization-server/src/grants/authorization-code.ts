@@ -4,7 +4,7 @@ import { OAuthError } from '../errors.js';
 import { verifyCodeVerifier } from '../pkce.js';
 import { isReplay } from '../records.js';
 import { grantAudience } from '../resource-indicators.js';
-import { grantLifetime, issueFromGrant, refuseReplay } from './issue-from-grant.js';
+import { grantLifetime, issueFromGrant, keyBeforeTaking, refuseReplay } from './issue-from-grant.js';
 import type { Grant } from './types.js';
 
 const replayed = 'The authorization code was already used; the tokens issued from it are revoked.';
@@ -53,10 +53,11 @@ export const authorizationCode: Grant = {
     // Everything checks out: now take the code, once. A request that loses this race to a concurrent one is refused
     // and revokes nothing; the winner marks the code used only once it has issued, so only a redemption after that
     // is a replay.
+    const signingKey = await keyBeforeTaking(ctx);
     if (!(await ctx.records.takeCode(hash))) {
       throw new OAuthError('invalid_grant', 'The authorization code was already used.');
     }
-    const body = await issueFromGrant(ctx, client, record.grantId, grant, audience, proofKey);
+    const body = await issueFromGrant(ctx, client, record.grantId, grant, audience, proofKey, signingKey);
     await ctx.records.markCodeUsed(hash, record.grantId, grantLifetime(ctx, grant.offline));
     return body;
   },

@@ -2,6 +2,7 @@ import { issueAccessToken } from '../access-token.js';
 import { randomToken, sha256 } from '../crypto.js';
 import { refreshTokenKey } from '../dpop.js';
 import { OAuthError } from '../errors.js';
+import type { SigningKey } from '../keys.js';
 import type { GrantRecord } from '../records.js';
 import type { ServerContext } from '../server-context.js';
 import type { Client } from '../settings.js';
@@ -25,6 +26,14 @@ export async function refuseReplay(ctx: ServerContext, grantId: string, descript
 }
 
 /**
+ * The signing key, read before a grant takes its code or refresh token: once taken, a failure (a store that is
+ * back while the key store still reconnects) would lose the grant, so what can fail without harm fails first.
+ */
+export function keyBeforeTaking(ctx: ServerContext): Promise<SigningKey> {
+  return ctx.keys.signingKey();
+}
+
+/**
  * Issues an access token from a user grant, plus a new refresh token when the grant is `offline_access` and the
  * client may refresh; both are recorded in the grant's token family. With a DPoP proof (`proofKey`) the access token
  * is bound to its key, and so is a public client's refresh token (RFC 9449 §5), in its stored record.
@@ -36,14 +45,19 @@ export async function issueFromGrant(
   grant: GrantRecord,
   audience: { audience: string[]; scopes: string[] },
   proofKey: string | undefined,
+  signingKey: SigningKey,
 ): Promise<TokenResponseBody> {
-  const access = await issueAccessToken(ctx, {
-    subject: grant.subject,
-    clientId: client.clientId,
-    audience: audience.audience,
-    scopes: audience.scopes,
-    jkt: proofKey,
-  });
+  const access = await issueAccessToken(
+    ctx,
+    {
+      subject: grant.subject,
+      clientId: client.clientId,
+      audience: audience.audience,
+      scopes: audience.scopes,
+      jkt: proofKey,
+    },
+    signingKey,
+  );
   grant.accessTokens.push({ jti: access.jti, exp: access.exp });
   const body: TokenResponseBody = {
     access_token: access.token,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authorize, CALLBACK, codeTokens, create, token, verify } from '../../test/helpers.js';
+import { MemoryKeyStore } from '../key-store.js';
 import { MemoryStore } from '../store.js';
 
 const client: [string, string] = ['client', 'secret'];
@@ -164,5 +165,52 @@ describe('refresh_token', () => {
     const first = await seedGrant(as);
     now += 3_600_000;
     expect((await refresh(as, first.body.refresh_token)).body.error).toBe('invalid_grant');
+  });
+});
+
+/** A key store whose reads fail as a reconnecting Redis client's do (temporary) while `down` is set. */
+class FlakyKeyStore extends MemoryKeyStore {
+  down = false;
+  override async load() {
+    if (this.down)
+      throw Object.assign(new Error('key store reconnecting'), { temporary: true, retryAfter: 1 });
+    return super.load();
+  }
+}
+
+describe('a key store failing while the store works (one reconnects before the other)', () => {
+  it('answers 503 before taking the refresh token, so the retry the 503 invites succeeds', async () => {
+    const keyStore = new FlakyKeyStore();
+    const as = await create({ keyStore });
+    const first = await seedGrant(as);
+    keyStore.down = true;
+    const failed = await refresh(as, first.body.refresh_token);
+    expect([failed.status, failed.body.error, failed.headers.get('retry-after')]).toEqual([
+      503,
+      'temporarily_unavailable',
+      '1',
+    ]);
+    keyStore.down = false;
+    const retried = await refresh(as, first.body.refresh_token);
+    expect(retried.status, retried.text).toBe(200);
+    expect(retried.body.refresh_token).toEqual(expect.any(String));
+  });
+
+  it('answers 503 before taking the code, so the client can redeem it once the key store is back', async () => {
+    const keyStore = new FlakyKeyStore();
+    const as = await create({ keyStore });
+    const { code, verifier } = await authorize(as, { scope: 'read', resource: 'urn:invoices' });
+    const redeem = () =>
+      token(
+        as,
+        { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier },
+        client,
+      );
+    keyStore.down = true;
+    expect((await redeem()).status).toBe(503);
+    keyStore.down = false;
+    const retried = await redeem();
+    expect(retried.status, retried.text).toBe(200);
+    expect((await verify(as, retried.body.access_token)).payload.aud).toBe('urn:invoices');
   });
 });

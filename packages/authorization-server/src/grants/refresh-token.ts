@@ -4,7 +4,7 @@ import { OAuthError } from '../errors.js';
 import { isReplay } from '../records.js';
 import { grantAudience } from '../resource-indicators.js';
 import { OFFLINE_ACCESS, parseScope } from '../scopes.js';
-import { issueFromGrant, refuseReplay } from './issue-from-grant.js';
+import { issueFromGrant, keyBeforeTaking, refuseReplay } from './issue-from-grant.js';
 import type { Grant } from './types.js';
 
 const reused = 'The refresh token was already used; its token family is revoked.';
@@ -48,10 +48,11 @@ export const refreshToken: Grant = {
 
     // Rotate: take the token, once. A request that loses this race to a concurrent refresh is refused and revokes
     // nothing; the winner marks the token used only once it has issued, so only a refresh after that is reuse.
+    const signingKey = await keyBeforeTaking(ctx);
     if (!(await ctx.records.takeRefreshToken(hash))) {
       throw new OAuthError('invalid_grant', 'The refresh token was already used.');
     }
-    const body = await issueFromGrant(ctx, client, record.grantId, grant, audience, proofKey);
+    const body = await issueFromGrant(ctx, client, record.grantId, grant, audience, proofKey, signingKey);
     await ctx.records.markRefreshTokenUsed(hash, record, ctx.settings.refreshTokenLifetime);
     return body;
   },
