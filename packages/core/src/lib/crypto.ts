@@ -1,4 +1,5 @@
 import type { JsonWebKey, JwsAlgorithm } from '../types.js';
+import { builtinModule } from './builtin.js';
 import { base64urlDecode } from './jwt.js';
 
 /**
@@ -11,14 +12,7 @@ export type CryptoBackend = 'node' | 'webcrypto';
 
 type NodeCrypto = typeof import('node:crypto');
 
-const nodeCrypto: NodeCrypto | undefined = (() => {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  try {
-    return proc?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
-  } catch {
-    return undefined;
-  }
-})();
+const nodeCrypto = builtinModule<NodeCrypto>('node:crypto');
 
 /** The backend used when none is asked for. */
 export const defaultBackend: CryptoBackend = nodeCrypto ? 'node' : 'webcrypto';

@@ -1,4 +1,5 @@
 import type { AuthErrorReason } from '../errors.js';
+import { builtinModule } from './builtin.js';
 
 /**
  * What audguard tells operators, through Node's own channels: every decision on `audguard:decision`, every key-set
@@ -56,19 +57,11 @@ interface Channel {
 const node = (globalThis as { process?: NodeProcess }).process;
 
 interface NodeProcess {
-  getBuiltinModule?: (id: string) => unknown;
   emitWarning?: (warning: string, options: { type?: string; code?: string; detail?: string }) => void;
 }
 
 function channel(name: string): Channel | undefined {
-  try {
-    const dc = node?.getBuiltinModule?.('node:diagnostics_channel') as
-      | { channel(name: string): Channel }
-      | undefined;
-    return dc?.channel(name);
-  } catch {
-    return undefined;
-  }
+  return builtinModule<{ channel(name: string): Channel }>('node:diagnostics_channel')?.channel(name);
 }
 
 const decisions = channel('audguard:decision');

@@ -1,3 +1,4 @@
+import { builtinModule } from './builtin.js';
 import type { Maybe } from './maybe.js';
 
 /**
@@ -8,14 +9,7 @@ import type { Maybe } from './maybe.js';
 
 type NodeCrypto = typeof import('node:crypto');
 
-const nodeCrypto: NodeCrypto | undefined = (() => {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  try {
-    return proc?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
-  } catch {
-    return undefined;
-  }
-})();
+const nodeCrypto = builtinModule<NodeCrypto>('node:crypto');
 
 const encoder = new TextEncoder();
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

@@ -1,4 +1,5 @@
 import { AuthError } from '../errors.js';
+import { builtinModule } from './builtin.js';
 
 /** @internal A compact JWS split and decoded, not yet trusted. */
 export interface DecodedJws {
@@ -16,16 +17,7 @@ type NodeBuffer = {
 };
 const NodeBuffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
 // node:buffer's isUtf8 + toString is several times faster than a fatal TextDecoder; both refuse invalid UTF-8.
-const isUtf8 = (() => {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  try {
-    return (
-      proc?.getBuiltinModule?.('node:buffer') as { isUtf8?: (input: Uint8Array) => boolean } | undefined
-    )?.isUtf8;
-  } catch {
-    return undefined;
-  }
-})();
+const isUtf8 = builtinModule<{ isUtf8?: (input: Uint8Array) => boolean }>('node:buffer')?.isUtf8;
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
