@@ -35,7 +35,7 @@ export const CLIENTS = {
 } as const;
 
 export interface StackOptions {
-  /** Ports for the authorization server and the four APIs; 0 picks free ones. Default 4000–4004. */
+  /** Ports for the authorization server and the five APIs; 0 picks free ones. Default 4000–4005. */
   ports?: Partial<Record<Service, number>>;
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string;
@@ -207,7 +207,7 @@ async function bind(service: Service, port: number, host: string): Promise<Serve
     if (code === 'EADDRINUSE') {
       throw new Error(
         `Port ${port} on ${host} is already in use, so the ${label(service)} cannot start. ` +
-          'Stop what is using it, or pick other ports with AUDGUARD_PORT_BASE=5000 (uses 5000–5004).',
+          'Stop what is using it, or pick other ports with AUDGUARD_PORT_BASE=5000 (uses 5000–5005).',
       );
     }
     throw error;

@@ -1,3 +1,4 @@
+import { ASYMMETRIC_ALGORITHMS } from '@audguard/core';
 import { createLocalJWKSet, decodeJwt, errors, type JSONWebKeySet, jwtVerify } from 'jose';
 import { sha256 } from '../crypto.js';
 import { OAuthError } from '../errors.js';
@@ -7,20 +8,11 @@ import type { Client } from '../settings.js';
 /** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** The signature algorithms accepted for client assertions: asymmetric only (no shared secret exists). */
-export const ASSERTION_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-];
+/**
+ * The signature algorithms accepted for client assertions: asymmetric only (no shared secret exists) — the very
+ * list the core verifies tokens and DPoP proofs with.
+ */
+export const ASSERTION_ALGORITHMS: string[] = [...ASYMMETRIC_ALGORITHMS];
 
 /** The longest an assertion may live, in seconds (`exp` at most this far ahead): they are single-use anyway. */
 export const MAX_ASSERTION_LIFETIME = 300;
